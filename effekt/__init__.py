@@ -1,0 +1,1 @@
+"""Effekt: goal-based governance and follow-up for Swedish municipalities."""

@@ -1,0 +1,117 @@
+"""Snapshots and change records. Domain operations call `record` after every write."""
+
+import contextvars
+import datetime
+import decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext
+
+from .models import ChangeRecord
+
+request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+
+
+def _raw(value):
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def _kind(field):
+    if field.choices:
+        return "choice"
+    if isinstance(field, models.BooleanField):
+        return "bool"
+    if isinstance(field, models.DateTimeField):
+        return "datetime"
+    if isinstance(field, models.DateField):
+        return "date"
+    if isinstance(field, models.DecimalField):
+        return "decimal"
+    return "text"
+
+
+def snapshot(obj) -> dict:
+    """Every concrete field and many-to-many of `obj`, as JSON.
+
+    Labels and choice names are kept as their English source text and translated when shown;
+    related objects are kept by name too, so the history stays readable after they change.
+    """
+    data = {}
+    with translation.override("en"):
+        for field in obj._meta.concrete_fields:
+            if field.primary_key:
+                continue
+            label = str(field.verbose_name)
+            value = getattr(obj, field.attname)
+            if isinstance(field, models.ForeignKey):
+                related = getattr(obj, field.name) if value is not None else None
+                data[field.name] = {
+                    "value": value, "label": label, "kind": "ref", "display": str(related or "")
+                }
+                continue
+            entry = {"value": _raw(value), "label": label, "kind": _kind(field)}
+            if field.choices:
+                entry["display"] = str(dict(field.flatchoices).get(value, value or ""))
+            data[field.name] = entry
+        if obj.pk:
+            for field in obj._meta.many_to_many:
+                related = sorted(getattr(obj, field.name).all(), key=lambda r: r.pk)
+                data[field.name] = {
+                    "value": [r.pk for r in related],
+                    "label": str(field.verbose_name),
+                    "kind": "ref",
+                    "display": ", ".join(str(r) for r in related),
+                }
+    return data
+
+
+def display(entry) -> str:
+    """The text a person reads for one snapshot entry, in the active language."""
+    if not entry:
+        return ""
+    value, kind = entry.get("value"), entry.get("kind")
+    if kind == "ref":
+        return entry.get("display", "")
+    if value is None or value == "":
+        return ""
+    if kind == "choice":
+        return gettext(entry.get("display") or str(value))
+    if kind == "bool":
+        return gettext("yes") if value else gettext("no")
+    if kind == "date":
+        return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+    if kind == "datetime":
+        moment = timezone.localtime(datetime.datetime.fromisoformat(value))
+        return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+    if kind == "decimal":
+        return formats.number_format(decimal.Decimal(value), use_l10n=True, force_grouping=True)
+    return str(value)
+
+
+def record(*, user, action, obj, before=None, after=None, message="") -> ChangeRecord:
+    return ChangeRecord.objects.create(
+        user=user if user is not None and user.pk else None,
+        user_name=(user.get_username() if user is not None and user.pk else "system"),
+        request_id=request_id_var.get(),
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=obj.pk,
+        object_repr=str(obj)[:300],
+        message=str(message)[:500],
+        before=before,
+        after=after,
+    )
+
+
+def history_of(obj):
+    """The change records of one object, newest first."""
+    return ChangeRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=obj.pk,
+    ).select_related("content_type")

@@ -1,0 +1,73 @@
+"""Audited writes shared by every domain operation.
+
+These helpers validate, save and record the change. They do not decide who may do what: the
+domain operation calls the access policy first (effekt.organisations.access).
+"""
+
+from django.db import models, transaction
+from django.db.models.deletion import Collector
+
+from .audit import record, snapshot
+from .models import ChangeRecord
+
+
+def _set_m2m(obj, m2m):
+    for name, values in (m2m or {}).items():
+        getattr(obj, name).set(values)
+
+
+@transaction.atomic
+def create_audited(*, user, obj, m2m=None, message=""):
+    obj.full_clean()
+    obj.save()
+    _set_m2m(obj, m2m)
+    record(user=user, action=ChangeRecord.Action.CREATE, obj=obj, after=snapshot(obj), message=message)
+    return obj
+
+
+@transaction.atomic
+def update_audited(*, user, obj, data=None, m2m=None, message="", action=None):
+    """Apply `data` (field → value) and `m2m` (name → values); record only if something changed."""
+    before = snapshot(obj)
+    for name, value in (data or {}).items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    _set_m2m(obj, m2m)
+    after = snapshot(obj)
+    if after != before or message:
+        record(
+            user=user,
+            action=action or ChangeRecord.Action.UPDATE,
+            obj=obj,
+            before=before,
+            after=after,
+            message=message,
+        )
+    return obj
+
+
+def _tracked(model) -> bool:
+    return model._meta.app_label != "core" and not model._meta.auto_created
+
+
+@transaction.atomic
+def delete_audited(*, user, obj, message=""):
+    """Delete `obj` and what cascades from it, recording every deleted object of the domain."""
+    collector = Collector(using=obj._state.db or "default")
+    collector.collect([obj])
+    doomed = [inst for model, objs in collector.data.items() if _tracked(model) for inst in objs]
+    for queryset in collector.fast_deletes:
+        if isinstance(queryset, models.QuerySet) and _tracked(queryset.model):
+            doomed.extend(queryset)
+    snapshots = [(inst, inst.pk, snapshot(inst)) for inst in doomed]
+    obj.delete()
+    for inst, pk, before in snapshots:
+        inst.pk = pk
+        record(
+            user=user,
+            action=ChangeRecord.Action.DELETE,
+            obj=inst,
+            before=before,
+            message=message if inst is obj else "",
+        )

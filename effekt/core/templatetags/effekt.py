@@ -1,0 +1,38 @@
+from django import template
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def history_url(obj):
+    return reverse("object_history", args=[obj._meta.label_lower, obj.pk])
+
+
+@register.filter
+def sek(amount):
+    """An amount in whole kronor, Swedish style: 5 000 000 kr."""
+    if amount in (None, ""):
+        return ""
+    number = formats.number_format(amount, decimal_pos=0, use_l10n=True, force_grouping=True)
+    return _("%(amount)s kr") % {"amount": number}
+
+
+@register.simple_tag(takes_context=True)
+def query(context, **changes):
+    """The current query string with some parameters changed (None removes one)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

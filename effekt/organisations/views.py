@@ -1,0 +1,119 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from effekt.core.audit import history_of
+from effekt.core.models import ChangeRecord
+
+from . import access
+from .access import Action
+from .demo import DEMO_USERNAME_PREFIX
+from .models import Organisation
+
+# Models whose history can be opened at /historik/<model>/<pk>/ (app_label.model → allowed).
+HISTORY_APPS = {"goals", "organisations"}
+
+
+@login_required
+def object_history(request, model, pk):
+    try:
+        content_type = ContentType.objects.get_by_natural_key(*model.split(".", 1))
+    except (ContentType.DoesNotExist, TypeError, ValueError) as exc:
+        raise Http404 from exc
+    if content_type.app_label not in HISTORY_APPS:
+        raise Http404
+    model_class = content_type.model_class()
+    obj = model_class.objects.filter(pk=pk).first()
+    records = ChangeRecord.objects.filter(content_type=content_type, object_id=pk)
+    if obj is None:
+        # A deleted object: its history stays readable for those who read everything.
+        if not access.grants_for(request.user).reads_everything or not records.exists():
+            raise Http404
+    else:
+        access.require(request.user, Action.VIEW_HISTORY, obj)
+        records = history_of(obj)
+    return render(
+        request,
+        "organisations/object_history.html",
+        {
+            "object": obj,
+            "object_repr": obj if obj is not None else records.first().object_repr,
+            "type_name": model_class._meta.verbose_name,
+            "records": records,
+        },
+    )
+
+
+@login_required
+def change_log(request):
+    """Every recorded change, for auditors, administrators and the executive office."""
+    if not access.grants_for(request.user).reads_everything:
+        raise PermissionDenied(_("Only auditors, administrators and the executive office can read the whole change log."))
+    records = ChangeRecord.objects.select_related("content_type")
+    user_filter = request.GET.get("user", "").strip()
+    if user_filter:
+        records = records.filter(user_name__icontains=user_filter)
+    action = request.GET.get("action", "")
+    if action in ChangeRecord.Action.values:
+        records = records.filter(action=action)
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "organisations/change_log.html",
+        {
+            "page": page,
+            "actions": ChangeRecord.Action.choices,
+            "user_filter": user_filter,
+            "action": action,
+        },
+    )
+
+
+class LoginView(auth_views.LoginView):
+    """The sign-in page; with demo settings it lists the demo logins."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        password = getattr(settings, "EFFEKT_DEMO_PASSWORD", None)
+        if password:
+            users = (
+                get_user_model()
+                .objects.filter(username__startswith=DEMO_USERNAME_PREFIX, is_active=True)
+                .order_by("username")
+            )
+            context["demo_logins"] = [(u.username, u.get_full_name()) for u in users]
+            context["demo_password"] = password
+        return context
+
+
+@login_required
+def organisation_list(request):
+    return render(
+        request,
+        "organisations/organisation_list.html",
+        {"tree": organisation_tree(), "kinds": Organisation.Kind},
+    )
+
+
+def organisation_tree():
+    """All organisations as (organisation, depth) in tree order, from one query."""
+    organisations = list(Organisation.objects.prefetch_related("predecessors"))
+    children = {}
+    for org in organisations:
+        children.setdefault(org.parent_id, []).append(org)
+    ordered = []
+
+    def walk(parent_id, depth):
+        for org in children.get(parent_id, []):
+            ordered.append((org, depth))
+            walk(org.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered

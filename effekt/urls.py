@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from effekt.goals import views as goals_views
+from effekt.organisations import views as organisation_views
+
+urlpatterns = [
+    path("logga-in/", organisation_views.LoginView.as_view(), name="login"),
+    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sprak/", set_language, name="set_language"),
+    path("historik/", organisation_views.change_log, name="change_log"),
+    path("historik/<str:model>/<int:pk>/", organisation_views.object_history, name="object_history"),
+    path("organisation/", organisation_views.organisation_list, name="organisation_list"),
+    path("", goals_views.home, name="home"),
+    path("", include("effekt.goals.urls")),
+    path("admin/", admin.site.urls),
+]
