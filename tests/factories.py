@@ -5,7 +5,16 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from effekt.goals.models import Activity, Assignment, Comment, EffectGoal, Plan, StrategicGoal, Term, Vision
+from effekt.goals.models import (
+    Activity,
+    Assignment,
+    Comment,
+    EffectGoal,
+    Plan,
+    StrategicGoal,
+    Term,
+    Vision,
+)
 from effekt.organisations.models import Organisation, Role, RoleAssignment
 
 
@@ -67,6 +76,7 @@ class StrategicGoalFactory(factory.django.DjangoModelFactory):
 class AssignmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Assignment
+        skip_postgeneration_save = True
 
     term = factory.SubFactory(TermFactory)
     year = factory.LazyAttribute(lambda a: a.term.start_year)
@@ -91,6 +101,7 @@ class PlanFactory(factory.django.DjangoModelFactory):
 class EffectGoalFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = EffectGoal
+        skip_postgeneration_save = True
 
     plan = factory.SubFactory(PlanFactory)
     number = factory.Sequence(lambda n: n + 1)

@@ -160,7 +160,7 @@ def can(user, action, obj) -> bool:
 
 
 def can_create_plan(user, organisation) -> bool:
-    if not getattr(user, "is_authenticated", False) or not organisation.has_plans:
+    if not getattr(user, "is_authenticated", False):
         return False
     grants = grants_for(user)
     return grants.is_admin or organisation.pk in grants.edit_orgs
