@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 
-from effekt.core.admin import AuditedAdmin
+from effekt.organisations import access
+from effekt.organisations.access import Action
+from effekt.organisations.admin_base import AuditedAdmin
 
 from . import services
 from .models import Activity, Assignment, Comment, EffectGoal, Plan, StrategicGoal, Term, Vision
@@ -78,6 +80,11 @@ class ReadOnlyInDomainAdmin(AuditedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return access.grants_for(request.user).is_admin
+        return access.can(request.user, Action.DELETE, obj)
 
 
 @admin.register(Plan)

@@ -1,8 +1,7 @@
 from django.contrib import admin
 
-from effekt.core.admin import AuditedAdmin
-
 from . import services
+from .admin_base import AuditedAdmin
 from .models import Organisation, RoleAssignment
 
 
