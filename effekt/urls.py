@@ -11,7 +11,9 @@ urlpatterns = [
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("sprak/", set_language, name="set_language"),
     path("historik/", organisation_views.change_log, name="change_log"),
-    path("historik/<str:model>/<int:pk>/", organisation_views.object_history, name="object_history"),
+    path(
+        "historik/<str:model>/<int:pk>/", organisation_views.object_history, name="object_history"
+    ),
     path("organisation/", organisation_views.organisation_list, name="organisation_list"),
     path("", goals_views.home, name="home"),
     path("", include("effekt.goals.urls")),

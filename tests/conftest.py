@@ -43,7 +43,9 @@ def world(db):
     administration = f.OrganisationFactory(
         name="Socialförvaltningen", kind=Organisation.Kind.ADMINISTRATION, parent=social
     )
-    unit = f.OrganisationFactory(name="Jobbcentrum", kind=Organisation.Kind.UNIT, parent=administration)
+    unit = f.OrganisationFactory(
+        name="Jobbcentrum", kind=Organisation.Kind.UNIT, parent=administration
+    )
     other_unit = f.OrganisationFactory(
         name="Familjeenheten", kind=Organisation.Kind.UNIT, parent=administration
     )
@@ -68,8 +70,17 @@ def world(db):
     )
     users["nobody"] = f.UserFactory(username="nobody")
     return World(
-        council, executive_board, social, school, company, administration, unit, other_unit,
-        term, goals, users,
+        council,
+        executive_board,
+        social,
+        school,
+        company,
+        administration,
+        unit,
+        other_unit,
+        term,
+        goals,
+        users,
     )
 
 

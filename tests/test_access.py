@@ -78,11 +78,15 @@ ACTIONS = {
     ),
     "strategic_goal_create": (
         {"administrator", "executive_office"},
-        lambda u, w, d: services.strategic_goal_save(user=u, term=w.term, data={"title": "Nytt mål"}),
+        lambda u, w, d: services.strategic_goal_save(
+            user=u, term=w.term, data={"title": "Nytt mål"}
+        ),
     ),
     "strategic_goal_change": (
         {"administrator", "executive_office"},
-        lambda u, w, d: services.strategic_goal_save(user=u, goal=w.goals[1], data={"title": "Ändrat"}),
+        lambda u, w, d: services.strategic_goal_save(
+            user=u, goal=w.goals[1], data={"title": "Ändrat"}
+        ),
     ),
     "strategic_goal_delete": (
         {"administrator", "executive_office"},
@@ -112,7 +116,9 @@ ACTIONS = {
     ),
     "plan_update": (
         {"administrator", "organisation_editor"},
-        lambda u, w, d: services.plan_update(user=u, plan=d["plan"], data={"direction": "Ny riktning"}),
+        lambda u, w, d: services.plan_update(
+            user=u, plan=d["plan"], data={"direction": "Ny riktning"}
+        ),
     ),
     "plan_delete": (
         {"administrator", "organisation_editor"},
@@ -154,17 +160,23 @@ ACTIONS = {
     ),
     "activity_create": (
         {"administrator", "organisation_editor", "unit_editor"},
-        lambda u, w, d: services.activity_create(user=u, effect_goal=d["goal"], data=_activity_data(w)),
+        lambda u, w, d: services.activity_create(
+            user=u, effect_goal=d["goal"], data=_activity_data(w)
+        ),
     ),
     "activity_create_for_other_unit": (
         {"administrator", "organisation_editor"},
         lambda u, w, d: services.activity_create(
-            user=u, effect_goal=d["goal"], data={**_activity_data(w), "responsible_unit": w.other_unit}
+            user=u,
+            effect_goal=d["goal"],
+            data={**_activity_data(w), "responsible_unit": w.other_unit},
         ),
     ),
     "activity_update": (
         {"administrator", "organisation_editor", "unit_editor"},
-        lambda u, w, d: services.activity_update(user=u, activity=d["activity"], data={"title": "Ändrad"}),
+        lambda u, w, d: services.activity_update(
+            user=u, activity=d["activity"], data={"title": "Ändrad"}
+        ),
     ),
     "activity_delete": (
         {"administrator", "organisation_editor", "unit_editor"},
@@ -184,7 +196,12 @@ ACTIONS = {
         {"administrator"},
         lambda u, w, d: organisation_services.organisation_save(
             user=u,
-            data={"name": "Ny nämnd", "kind": Organisation.Kind.BOARD, "parent": w.council, "valid_from": day(2019)},
+            data={
+                "name": "Ny nämnd",
+                "kind": Organisation.Kind.BOARD,
+                "parent": w.council,
+                "valid_from": day(2019),
+            },
         ),
     ),
     "role_assign": (

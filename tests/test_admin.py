@@ -17,17 +17,22 @@ def test_executive_office_adds_a_term_in_the_admin_and_it_is_recorded(world, cli
     office = _staff(world.users["executive_office"])
     client = client_for(office)
     response = client.post(
-        "/admin/goals/term/add/", {"start_year": 2020, "end_year": 2023, "name": "", "description": ""}
+        "/admin/goals/term/add/",
+        {"start_year": 2020, "end_year": 2023, "name": "", "description": ""},
     )
     assert response.status_code == 302
     term = Term.objects.get(start_year=2020)
-    record = ChangeRecord.objects.get(object_id=term.pk, content_type__model="term", action="create")
+    record = ChangeRecord.objects.get(
+        object_id=term.pk, content_type__model="term", action="create"
+    )
     assert record.user == office
 
 
 def test_admin_refuses_an_overlapping_term_and_saves_nothing(world, client_for):
     client = client_for(_staff(world.users["executive_office"]))
-    response = client.post("/admin/goals/term/add/", {"start_year": 2018, "end_year": 2021}, follow=True)
+    response = client.post(
+        "/admin/goals/term/add/", {"start_year": 2018, "end_year": 2021}, follow=True
+    )
     assert Term.objects.count() == 1
     assert any("2016–2019" in str(m) for m in response.context["messages"])
 
@@ -36,7 +41,10 @@ def test_admin_follows_the_access_policy(world, client_for):
     editor = _staff(world.users["organisation_editor"])
     client = client_for(editor)
     assert client.get("/admin/goals/term/add/").status_code == 403
-    assert client.post("/admin/goals/term/add/", {"start_year": 2020, "end_year": 2023}).status_code == 403
+    assert (
+        client.post("/admin/goals/term/add/", {"start_year": 2020, "end_year": 2023}).status_code
+        == 403
+    )
     assert Term.objects.count() == 1
     assert client.get("/admin/organisations/organisation/add/").status_code == 403
 
@@ -61,7 +69,10 @@ def test_administrator_changes_organisation_through_the_operation(world, client_
     world.school.refresh_from_db()
     assert world.school.valid_to.year == 2018
     record = ChangeRecord.objects.get(object_id=world.school.pk, content_type__model="organisation")
-    assert record.before["valid_to"]["value"] is None and record.after["valid_to"]["value"] == "2018-12-31"
+    assert (
+        record.before["valid_to"]["value"] is None
+        and record.after["valid_to"]["value"] == "2018-12-31"
+    )
 
 
 def test_admin_delete_goes_through_the_operation(world, client_for):
@@ -70,5 +81,7 @@ def test_admin_delete_goes_through_the_operation(world, client_for):
     client = client_for(admin)
     response = client.post(f"/admin/goals/plan/{plan.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
-    assert ChangeRecord.objects.filter(object_id=plan.pk, content_type__model="plan", action="delete").exists()
+    assert ChangeRecord.objects.filter(
+        object_id=plan.pk, content_type__model="plan", action="delete"
+    ).exists()
     assert Organisation.objects.filter(pk=world.social.pk).exists()

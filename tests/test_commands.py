@@ -16,7 +16,10 @@ def test_copy_forward_all_plans_of_a_year(world):
     call_command("plans", "copy-forward", "--year", "2017", "--user", "administrator")
     new = Plan.objects.filter(year=2018)
     assert new.count() == 2 and all(p.predecessor_id for p in new)
-    assert ChangeRecord.objects.filter(user_name="administrator", content_type__model="plan").count() == 2
+    assert (
+        ChangeRecord.objects.filter(user_name="administrator", content_type__model="plan").count()
+        == 2
+    )
     # running it again copies nothing twice
     call_command("plans", "copy-forward", "--year", "2017", "--user", "administrator")
     assert Plan.objects.filter(year=2018).count() == 2

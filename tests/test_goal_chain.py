@@ -23,12 +23,20 @@ def editor(world):
 
 def test_controller_creates_term_goals_and_assignment_over_http(world, client_for):
     client = client_for(world.users["executive_office"])
-    response = client.post("/mandatperioder/ny/", {"start_year": 2020, "end_year": 2023, "name": "Långsiktig plan"})
+    response = client.post(
+        "/mandatperioder/ny/", {"start_year": 2020, "end_year": 2023, "name": "Långsiktig plan"}
+    )
     term = Term.objects.get(start_year=2020)
     assert response.status_code == 302 and response["Location"] == term.get_absolute_url()
-    client.post(f"/mandatperioder/{term.pk}/strategiska-mal/nytt/", {"title": "Samhörighet", "description": ""})
+    client.post(
+        f"/mandatperioder/{term.pk}/strategiska-mal/nytt/",
+        {"title": "Samhörighet", "description": ""},
+    )
     client.post(f"/mandatperioder/{term.pk}/strategiska-mal/nytt/", {"title": "Självständighet"})
-    assert list(term.strategic_goals.values_list("number", "title")) == [(1, "Samhörighet"), (2, "Självständighet")]
+    assert list(term.strategic_goals.values_list("number", "title")) == [
+        (1, "Samhörighet"),
+        (2, "Självständighet"),
+    ]
     response = client.post(
         "/uppdrag/nytt/",
         {
@@ -59,7 +67,9 @@ def test_overlapping_term_is_refused_and_nothing_saved(world, client_for):
 def test_assignment_year_outside_term_is_refused(world, admin):
     with pytest.raises(ValidationError) as error:
         services.assignment_save(
-            user=admin, data={"term": world.term, "year": 2024, "title": "X"}, recipients=[world.social]
+            user=admin,
+            data={"term": world.term, "year": 2024, "title": "X"},
+            recipients=[world.social],
         )
     assert "year" in error.value.error_dict
     assert Assignment.objects.count() == 0
@@ -70,18 +80,30 @@ def test_editor_writes_plan_effect_goals_and_activities_over_http(world, client_
     response = client.post("/planer/ny/", {"organisation": world.social.pk, "year": 2017})
     plan = Plan.objects.get(organisation=world.social, year=2017)
     assert response["Location"] == plan.get_absolute_url()
-    client.post(f"/planer/{plan.pk}/andra/", {"responsibility": "Socialtjänst", "direction": "Mer förebyggande"})
+    client.post(
+        f"/planer/{plan.pk}/andra/",
+        {"responsibility": "Socialtjänst", "direction": "Mer förebyggande"},
+    )
     plan.refresh_from_db()
     assert (plan.responsibility, plan.direction) == ("Socialtjänst", "Mer förebyggande")
     client.post(
         f"/planer/{plan.pk}/effektmal/nytt/",
-        {"title": "Fler blir självförsörjande", "description": "", "strategic_goals": [world.goals[2].pk, world.goals[3].pk]},
+        {
+            "title": "Fler blir självförsörjande",
+            "description": "",
+            "strategic_goals": [world.goals[2].pk, world.goals[3].pk],
+        },
     )
     goal = EffectGoal.objects.get(plan=plan)
     assert goal.number == 1 and set(goal.strategic_goals.all()) == {world.goals[2], world.goals[3]}
     response = client.post(
         f"/effektmal/{goal.pk}/aktiviteter/ny/",
-        {"title": "Jobbcentrum coachar", "responsible_unit": world.unit.pk, "start_date": "2017-02-01", "end_date": "2017-12-31"},
+        {
+            "title": "Jobbcentrum coachar",
+            "responsible_unit": world.unit.pk,
+            "start_date": "2017-02-01",
+            "end_date": "2017-12-31",
+        },
     )
     assert response.status_code == 302
     assert Activity.objects.get(effect_goal=goal).responsible_unit == world.unit
@@ -92,7 +114,9 @@ def test_editor_writes_plan_effect_goals_and_activities_over_http(world, client_
 def test_effect_goal_without_strategic_goal_keeps_input_and_saves_nothing(world, client_for):
     plan = f.PlanFactory(organisation=world.social, year=2017)
     client = client_for(world.users["organisation_editor"])
-    response = client.post(f"/planer/{plan.pk}/effektmal/nytt/", {"title": "Mitt viktiga mål", "description": "Text"})
+    response = client.post(
+        f"/planer/{plan.pk}/effektmal/nytt/", {"title": "Mitt viktiga mål", "description": "Text"}
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert 'class="error-summary"' in body
@@ -112,7 +136,9 @@ def test_strategic_goal_of_another_term_is_refused(world, admin):
 def test_plan_for_year_without_term_cannot_get_effect_goals(world, admin):
     plan = services.plan_create(user=admin, organisation=world.social, year=2025)
     with pytest.raises(ValidationError):
-        services.effect_goal_create(user=admin, plan=plan, title="Mål", strategic_goals=[world.goals[0]])
+        services.effect_goal_create(
+            user=admin, plan=plan, title="Mål", strategic_goals=[world.goals[0]]
+        )
 
 
 def test_second_plan_for_same_year_and_non_planning_organisations_refused(world, admin):
@@ -125,12 +151,19 @@ def test_second_plan_for_same_year_and_non_planning_organisations_refused(world,
 
 
 def test_activity_outside_the_year_is_refused(world, admin):
-    goal = f.EffectGoalFactory(plan=f.PlanFactory(organisation=world.social, year=2017), strategic_goals=[world.goals[0]])
+    goal = f.EffectGoalFactory(
+        plan=f.PlanFactory(organisation=world.social, year=2017), strategic_goals=[world.goals[0]]
+    )
     with pytest.raises(ValidationError):
         services.activity_create(
             user=admin,
             effect_goal=goal,
-            data={"title": "A", "responsible_unit": world.unit, "start_date": day(2019), "end_date": day(2019, 3)},
+            data={
+                "title": "A",
+                "responsible_unit": world.unit,
+                "start_date": day(2019),
+                "end_date": day(2019, 3),
+            },
         )
     assert Activity.objects.count() == 0
 
@@ -138,21 +171,37 @@ def test_activity_outside_the_year_is_refused(world, admin):
 def test_adopt_makes_plan_read_only_and_reopen_is_recorded(world, editor, client_for):
     plan = f.PlanFactory(organisation=world.social, year=2017)
     client = client_for(editor)
-    response = client.post(f"/planer/{plan.pk}/anta/", {"adopted_at": "2016-12-14", "reference": "SN § 120"})
+    response = client.post(
+        f"/planer/{plan.pk}/anta/", {"adopted_at": "2016-12-14", "reference": "SN § 120"}
+    )
     assert response.status_code == 400, "a board's plan needs an effect goal first"
     f.EffectGoalFactory(plan=plan, strategic_goals=[world.goals[0]])
-    response = client.post(f"/planer/{plan.pk}/anta/", {"adopted_at": "2016-12-14", "reference": "SN § 120"})
+    response = client.post(
+        f"/planer/{plan.pk}/anta/", {"adopted_at": "2016-12-14", "reference": "SN § 120"}
+    )
     plan.refresh_from_db()
     assert response.status_code == 302 and plan.is_adopted
     assert (plan.adopted_at, plan.adoption_reference) == (day(2016, 12, 14), "SN § 120")
-    assert client.post(f"/planer/{plan.pk}/effektmal/nytt/", {"title": "X", "strategic_goals": [world.goals[0].pk]}).status_code == 403
-    assert client.post(f"/planer/{plan.pk}/ateroppna/", {"reason": "Nytt beslut"}).status_code == 403
+    assert (
+        client.post(
+            f"/planer/{plan.pk}/effektmal/nytt/",
+            {"title": "X", "strategic_goals": [world.goals[0].pk]},
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(f"/planer/{plan.pk}/ateroppna/", {"reason": "Nytt beslut"}).status_code == 403
+    )
     office = client_for(world.users["executive_office"])
     assert office.post(f"/planer/{plan.pk}/ateroppna/", {"reason": ""}).status_code == 400
-    response = office.post(f"/planer/{plan.pk}/ateroppna/", {"reason": "Nämnden fattar nytt beslut"})
+    response = office.post(
+        f"/planer/{plan.pk}/ateroppna/", {"reason": "Nämnden fattar nytt beslut"}
+    )
     plan.refresh_from_db()
     assert response.status_code == 302 and not plan.is_adopted
-    record = ChangeRecord.objects.filter(object_id=plan.pk, action=ChangeRecord.Action.TRANSITION).latest("id")
+    record = ChangeRecord.objects.filter(
+        object_id=plan.pk, action=ChangeRecord.Action.TRANSITION
+    ).latest("id")
     assert "Nämnden fattar nytt beslut" in record.message
     assert record.user == world.users["executive_office"]
 
@@ -167,7 +216,12 @@ def test_company_plan_may_be_adopted_without_effect_goals(world, admin):
 def test_copy_forward_links_everything_to_its_predecessor(world, editor):
     plan = f.PlanFactory(organisation=world.social, year=2017, direction="Riktning")
     goal = f.EffectGoalFactory(plan=plan, strategic_goals=[world.goals[0], world.goals[1]])
-    f.ActivityFactory(effect_goal=goal, responsible_unit=world.unit, start_date=day(2017, 3), end_date=day(2017, 9))
+    f.ActivityFactory(
+        effect_goal=goal,
+        responsible_unit=world.unit,
+        start_date=day(2017, 3),
+        end_date=day(2017, 9),
+    )
     new_plan = services.plan_copy_forward(user=editor, plan=plan)
     assert (new_plan.year, new_plan.predecessor, new_plan.direction) == (2018, plan, "Riktning")
     new_goal = new_plan.effect_goals.get()
@@ -191,7 +245,9 @@ def test_copy_forward_into_new_term_drops_old_strategic_goals(world, admin):
 def test_copy_forward_follows_a_merger(world, admin):
     world.school.valid_to = day(2018, 12, 31)
     world.school.save()
-    merged = f.OrganisationFactory(name="Utbildnings- och arbetsmarknadsnämnden", parent=world.council, valid_from=day(2019))
+    merged = f.OrganisationFactory(
+        name="Utbildnings- och arbetsmarknadsnämnden", parent=world.council, valid_from=day(2019)
+    )
     merged.predecessors.set([world.school])
     plan = f.PlanFactory(organisation=world.school, year=2018)
     assert services.plan_copy_forward(user=admin, plan=plan).organisation == merged
@@ -201,14 +257,18 @@ def test_comment_and_answer_dialogue_over_http(world, client_for):
     plan = f.PlanFactory(organisation=world.social, year=2017)
     goal = f.EffectGoalFactory(plan=plan, strategic_goals=[world.goals[0]])
     office = client_for(world.users["executive_office"])
-    office.post(f"/planer/{plan.pk}/kommentarer/", {"text": "Hur mäts effekten?", "effect_goal": goal.pk})
+    office.post(
+        f"/planer/{plan.pk}/kommentarer/", {"text": "Hur mäts effekten?", "effect_goal": goal.pk}
+    )
     comment = Comment.objects.get()
     assert (comment.effect_goal, comment.author) == (goal, world.users["executive_office"])
     board = client_for(world.users["organisation_editor"])
     start = board.get("/").content.decode()
     assert "Hur" not in start or goal.title in start
     assert comment in board.get("/").context["awaiting"]
-    response = board.post(f"/planer/{plan.pk}/kommentarer/", {"text": "Med KKiK.", "reply_to": comment.pk})
+    response = board.post(
+        f"/planer/{plan.pk}/kommentarer/", {"text": "Med KKiK.", "reply_to": comment.pk}
+    )
     assert response.status_code == 302
     reply = Comment.objects.get(reply_to=comment)
     assert reply.author == world.users["organisation_editor"]
@@ -223,7 +283,9 @@ def test_comment_and_answer_dialogue_over_http(world, client_for):
 def test_coverage_shows_uncovered_strategic_goals(world, admin, client_for):
     plan = f.PlanFactory(organisation=world.social, year=2017)
     f.EffectGoalFactory(plan=plan, strategic_goals=[world.goals[0], world.goals[1]])
-    f.EffectGoalFactory(plan=f.PlanFactory(organisation=world.school, year=2017), strategic_goals=[world.goals[1]])
+    f.EffectGoalFactory(
+        plan=f.PlanFactory(organisation=world.school, year=2017), strategic_goals=[world.goals[1]]
+    )
     chain = selectors.goal_chain(user=admin, year=2017)
     assert chain.uncovered == world.goals[2:]
     assert [row.effect_goal_count for row in chain.rows] == [1, 2, 0, 0, 0]
@@ -244,7 +306,9 @@ def test_goal_chain_filters_by_organisation_and_hides_other_drafts(world, client
 
 
 def test_deleting_strategic_goal_in_use_is_refused(world, admin):
-    f.EffectGoalFactory(plan=f.PlanFactory(organisation=world.social), strategic_goals=[world.goals[0]])
+    f.EffectGoalFactory(
+        plan=f.PlanFactory(organisation=world.social), strategic_goals=[world.goals[0]]
+    )
     with pytest.raises(ValidationError):
         services.strategic_goal_delete(user=admin, goal=world.goals[0])
     assert StrategicGoal.objects.filter(pk=world.goals[0].pk).exists()

@@ -8,20 +8,29 @@ from . import factories as f
 
 
 def _records(obj):
-    return ChangeRecord.objects.filter(object_id=obj.pk, content_type__model=obj._meta.model_name).order_by("id")
+    return ChangeRecord.objects.filter(
+        object_id=obj.pk, content_type__model=obj._meta.model_name
+    ).order_by("id")
 
 
 def test_create_change_delete_are_recorded_with_before_and_after(world):
     editor = world.users["organisation_editor"]
     plan = services.plan_create(user=editor, organisation=world.social, year=2017)
-    goal = services.effect_goal_create(user=editor, plan=plan, title="Första lydelsen", strategic_goals=[world.goals[0]])
+    goal = services.effect_goal_create(
+        user=editor, plan=plan, title="Första lydelsen", strategic_goals=[world.goals[0]]
+    )
     services.effect_goal_update(
-        user=editor, effect_goal=goal, data={"title": "Andra lydelsen"}, strategic_goals=[world.goals[0], world.goals[1]]
+        user=editor,
+        effect_goal=goal,
+        data={"title": "Andra lydelsen"},
+        strategic_goals=[world.goals[0], world.goals[1]],
     )
     services.effect_goal_delete(user=editor, effect_goal=goal)
     created, changed, deleted = _records(goal)
     assert [r.action for r in (created, changed, deleted)] == ["create", "update", "delete"]
-    assert all(r.user == editor and r.user_name == editor.username for r in (created, changed, deleted))
+    assert all(
+        r.user == editor and r.user_name == editor.username for r in (created, changed, deleted)
+    )
     assert created.before is None and created.after["title"]["value"] == "Första lydelsen"
     assert changed.before["title"]["value"] == "Första lydelsen"
     assert changed.after["title"]["value"] == "Andra lydelsen"
@@ -54,7 +63,9 @@ def test_history_page_is_readable_in_swedish(world, client_for):
     editor = world.users["organisation_editor"]
     plan = services.plan_create(user=editor, organisation=world.social, year=2017)
     services.plan_update(user=editor, plan=plan, data={"direction": "Fler ska få arbete"})
-    page = client_for(world.users["auditor"]).get(f"/historik/goals.plan/{plan.pk}/").content.decode()
+    page = (
+        client_for(world.users["auditor"]).get(f"/historik/goals.plan/{plan.pk}/").content.decode()
+    )
     assert "Fler ska få arbete" in page
     assert "organisation_editor" in page
 
@@ -70,7 +81,9 @@ def test_deleted_objects_history_is_open_to_auditors_only(world, client_for):
 def test_change_log_is_for_auditors_and_filters(world, client_for):
     editor = world.users["organisation_editor"]
     services.plan_create(user=editor, organisation=world.social, year=2017)
-    services.term_save(user=world.users["executive_office"], term=world.term, data={"name": "Samhällsbygget"})
+    services.term_save(
+        user=world.users["executive_office"], term=world.term, data={"name": "Samhällsbygget"}
+    )
     auditor = client_for(world.users["auditor"])
     page = auditor.get("/historik/?user=organisation_editor")
     assert [r.user_name for r in page.context["page"].object_list] == ["organisation_editor"]
@@ -80,6 +93,9 @@ def test_change_log_is_for_auditors_and_filters(world, client_for):
 
 def test_history_of_other_organisations_draft_is_hidden(world, client_for):
     plan = f.PlanFactory(organisation=world.social, year=2017)
-    assert client_for(world.users["other_editor"]).get(f"/historik/goals.plan/{plan.pk}/").status_code == 403
+    assert (
+        client_for(world.users["other_editor"]).get(f"/historik/goals.plan/{plan.pk}/").status_code
+        == 403
+    )
     assert client_for(world.users["other_editor"]).get("/historik/auth.user/1/").status_code == 404
     assert client_for(world.users["other_editor"]).get("/historik/nonsense/1/").status_code == 404

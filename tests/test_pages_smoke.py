@@ -19,16 +19,33 @@ def filled(world):
     activity = services.activity_create(
         user=admin,
         effect_goal=goal,
-        data={"title": "Jobbcentrum", "responsible_unit": world.unit, "start_date": day(2017), "end_date": day(2017, 12, 31)},
+        data={
+            "title": "Jobbcentrum",
+            "responsible_unit": world.unit,
+            "start_date": day(2017),
+            "end_date": day(2017, 12, 31),
+        },
     )
     comment = services.comment_add(user=admin, plan=plan, text="Hur mäts det?", effect_goal=goal)
     assignment = services.assignment_save(
         user=admin,
-        data={"term": world.term, "year": 2017, "title": "Fritidshem", "earmarked_amount": 5_000_000},
+        data={
+            "term": world.term,
+            "year": 2017,
+            "title": "Fritidshem",
+            "earmarked_amount": 5_000_000,
+        },
         recipients=[world.social],
     )
     vision = f.VisionFactory()
-    return {"plan": plan, "goal": goal, "activity": activity, "comment": comment, "assignment": assignment, "vision": vision}
+    return {
+        "plan": plan,
+        "goal": goal,
+        "activity": activity,
+        "comment": comment,
+        "assignment": assignment,
+        "vision": vision,
+    }
 
 
 def urls(world, filled):

@@ -92,10 +92,17 @@ def _grow(world, plan):
     for n in range(3):
         org = f.OrganisationFactory(name=f"Extra nämnd {n}", parent=world.council)
         other = services.plan_create(user=admin, organisation=org, year=2017)
-        services.effect_goal_create(user=admin, plan=other, title=f"Extra {n}", strategic_goals=world.goals[:3])
+        services.effect_goal_create(
+            user=admin, plan=other, title=f"Extra {n}", strategic_goals=world.goals[:3]
+        )
         services.assignment_save(
             user=admin,
-            data={"term": world.term, "year": 2017, "title": f"Extra uppdrag {n}", "earmarked_amount": 100},
+            data={
+                "term": world.term,
+                "year": 2017,
+                "title": f"Extra uppdrag {n}",
+                "earmarked_amount": 100,
+            },
             recipients=[org, world.social],
             strategic_goals=world.goals[:2],
         )

@@ -18,7 +18,11 @@ def _load_production(**env):
     environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     environment.update(env, DJANGO_SETTINGS_MODULE="effekt.settings.production")
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"],
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)",
+        ],
         cwd=ROOT,
         env=environment,
         capture_output=True,
@@ -32,7 +36,9 @@ def test_production_refuses_debug():
     assert result.returncode != 0 and "DEBUG" in result.stderr
 
 
-@pytest.mark.parametrize("secret", ["", "short", "demo-only-secret-key-never-use-in-production" + "x" * 20])
+@pytest.mark.parametrize(
+    "secret", ["", "short", "demo-only-secret-key-never-use-in-production" + "x" * 20]
+)
 def test_production_refuses_default_or_weak_secret(secret):
     result = _load_production(SECRET_KEY=secret)
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr

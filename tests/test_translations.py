@@ -45,15 +45,25 @@ def _entries(path):
 
 
 def _unquote(text):
-    return text.strip()[1:-1].encode("utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8")
+    return (
+        text.strip()[1:-1]
+        .encode("utf-8")
+        .decode("unicode_escape")
+        .encode("latin-1")
+        .decode("utf-8")
+    )
 
 
 def test_committed_catalogue_is_complete():
-    missing = [msgid for msgid, strs, fuzzy in _entries(CATALOGUE) if fuzzy or not all(strs.values())]
+    missing = [
+        msgid for msgid, strs, fuzzy in _entries(CATALOGUE) if fuzzy or not all(strs.values())
+    ]
     assert missing == [], f"untranslated or fuzzy: {missing[:20]}"
 
 
-@pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs gettext (make test installs it)")
+@pytest.mark.skipif(
+    shutil.which("xgettext") is None, reason="needs gettext (make test installs it)"
+)
 def test_catalogue_covers_every_string_in_the_code(tmp_path):
     """Extract the messages afresh from a copy of the code and compare with the catalogue."""
     copy = tmp_path / "effekt"
@@ -62,7 +72,11 @@ def test_catalogue_covers_every_string_in_the_code(tmp_path):
         [sys.executable, "-m", "django", "makemessages", "-l", "sv", "--no-obsolete", "-v0"],
         cwd=copy,
         check=True,
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "effekt.settings.test", "PYTHONPATH": str(tmp_path)},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "effekt.settings.test",
+            "PYTHONPATH": str(tmp_path),
+        },
     )
     fresh = _entries(copy / "locale" / "sv" / "LC_MESSAGES" / "django.po")
     untranslated = sorted(msgid for msgid, strs, fuzzy in fresh if fuzzy or not all(strs.values()))

@@ -52,7 +52,10 @@ def snapshot(obj) -> dict:
             if isinstance(field, models.ForeignKey):
                 related = getattr(obj, field.name) if value is not None else None
                 data[field.name] = {
-                    "value": value, "label": label, "kind": "ref", "display": str(related or "")
+                    "value": value,
+                    "label": label,
+                    "kind": "ref",
+                    "display": str(related or ""),
                 }
                 continue
             entry = {"value": _raw(value), "label": label, "kind": _kind(field)}

@@ -21,7 +21,9 @@ def create_audited(*, user, obj, m2m=None, message=""):
     obj.full_clean()
     obj.save()
     _set_m2m(obj, m2m)
-    record(user=user, action=ChangeRecord.Action.CREATE, obj=obj, after=snapshot(obj), message=message)
+    record(
+        user=user, action=ChangeRecord.Action.CREATE, obj=obj, after=snapshot(obj), message=message
+    )
     return obj
 
 

@@ -39,7 +39,10 @@ class StrategicGoalAdmin(AuditedAdmin):
     def save_via_service(self, request, obj, form, change):
         data = {f: form.cleaned_data[f] for f in ("number", "title", "description")}
         return services.strategic_goal_save(
-            user=request.user, term=form.cleaned_data["term"], goal=obj if change else None, data=data
+            user=request.user,
+            term=form.cleaned_data["term"],
+            goal=obj if change else None,
+            data=data,
         )
 
     def delete_via_service(self, request, obj):

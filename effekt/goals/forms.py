@@ -63,7 +63,9 @@ class AssignmentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["recipients"].queryset = Organisation.objects.with_plans().filter(
             valid_to__isnull=True
-        ) | Organisation.objects.filter(pk__in=self.instance.recipients.all() if self.instance.pk else [])
+        ) | Organisation.objects.filter(
+            pk__in=self.instance.recipients.all() if self.instance.pk else []
+        )
         self.fields["strategic_goals"].queryset = StrategicGoal.objects.select_related("term")
         self.fields["strategic_goals"].required = False
 
@@ -85,8 +87,10 @@ class PlanForm(forms.ModelForm):
     class Meta:
         model = Plan
         fields = ["responsibility", "direction"]
-        widgets = {"responsibility": forms.Textarea(attrs={"rows": 6}),
-                   "direction": forms.Textarea(attrs={"rows": 8})}
+        widgets = {
+            "responsibility": forms.Textarea(attrs={"rows": 6}),
+            "direction": forms.Textarea(attrs={"rows": 8}),
+        }
 
 
 class PlanAdoptForm(forms.Form):
@@ -118,9 +122,10 @@ class CopyForwardForm(forms.Form):
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            pk=plan.organisation_id
-        ) | plan.organisation.successors.all()
+        self.fields["organisation"].queryset = (
+            Organisation.objects.filter(pk=plan.organisation_id)
+            | plan.organisation.successors.all()
+        )
 
 
 class EffectGoalForm(forms.ModelForm):
@@ -135,9 +140,12 @@ class EffectGoalForm(forms.ModelForm):
         self.fields["strategic_goals"].queryset = (
             term.strategic_goals.all() if term else StrategicGoal.objects.none()
         )
-        self.fields["strategic_goals"].help_text = _(
-            "The strategic goals of the term %(term)s that this effect goal breaks down."
-        ) % {"term": term} if term else _("No term covers this year yet.")
+        self.fields["strategic_goals"].help_text = (
+            _("The strategic goals of the term %(term)s that this effect goal breaks down.")
+            % {"term": term}
+            if term
+            else _("No term covers this year yet.")
+        )
 
 
 class ActivityForm(forms.ModelForm):

@@ -100,7 +100,9 @@ class StrategicGoal(models.Model):
             models.UniqueConstraint(
                 fields=["term", "number"],
                 name="unique_strategic_goal_number",
-                violation_error_message=_("The term already has a strategic goal with this number."),
+                violation_error_message=_(
+                    "The term already has a strategic goal with this number."
+                ),
             )
         ]
 
@@ -320,7 +322,9 @@ class Activity(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("goals:effect_goal_detail", args=[self.effect_goal_id]) + f"#activity-{self.pk}"
+        return (
+            reverse("goals:effect_goal_detail", args=[self.effect_goal_id]) + f"#activity-{self.pk}"
+        )
 
     @property
     def access_plan(self):

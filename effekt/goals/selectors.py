@@ -38,7 +38,9 @@ class GoalChain:
 
     @property
     def effect_goal_total(self) -> int:
-        return len({g.pk for row in self.rows for _org, goals in row.by_organisation for g in goals})
+        return len(
+            {g.pk for row in self.rows for _org, goals in row.by_organisation for g in goals}
+        )
 
 
 def effect_goals_for_year(*, user, year, organisation=None, with_activities=True):

@@ -130,18 +130,24 @@ def assignment_delete(*, user, assignment):
 def _check_plan_organisation(organisation, year):
     if not organisation.has_plans:
         raise ValidationError(
-            {"organisation": _("%(organisation)s does not write plans of its own.")
-             % {"organisation": organisation}}
+            {
+                "organisation": _("%(organisation)s does not write plans of its own.")
+                % {"organisation": organisation}
+            }
         )
     if not organisation.is_valid_in_year(year):
         raise ValidationError(
-            {"year": _("%(organisation)s does not exist in %(year)s.")
-             % {"organisation": organisation, "year": year}}
+            {
+                "year": _("%(organisation)s does not exist in %(year)s.")
+                % {"organisation": organisation, "year": year}
+            }
         )
     if Plan.objects.filter(organisation=organisation, year=year).exists():
         raise ValidationError(
-            {"year": _("%(organisation)s already has a plan for %(year)s.")
-             % {"organisation": organisation, "year": year}}
+            {
+                "year": _("%(organisation)s already has a plan for %(year)s.")
+                % {"organisation": organisation, "year": year}
+            }
         )
 
 
@@ -183,7 +189,11 @@ def plan_adopt(*, user, plan, adopted_at=None, reference=""):
     return update_audited(
         user=user,
         obj=plan,
-        data={"status": Plan.Status.ADOPTED, "adopted_at": adopted_at, "adoption_reference": reference},
+        data={
+            "status": Plan.Status.ADOPTED,
+            "adopted_at": adopted_at,
+            "adoption_reference": reference,
+        },
         action=ChangeRecord.Action.TRANSITION,
         message=_("Plan adopted"),
     )
@@ -214,8 +224,11 @@ def _next_organisation(organisation, year):
     if len(successors) == 1:
         return successors[0]
     raise ValidationError(
-        _("%(organisation)s does not exist in %(year)s and has no single successor; choose the "
-          "organisation the plan continues in.") % {"organisation": organisation, "year": year}
+        _(
+            "%(organisation)s does not exist in %(year)s and has no single successor; choose the "
+            "organisation the plan continues in."
+        )
+        % {"organisation": organisation, "year": year}
     )
 
 
@@ -232,9 +245,17 @@ def plan_copy_forward(*, user, plan, organisation=None):
     access.require(user, Action.VIEW, plan)
     year = plan.year + 1
     target = organisation or _next_organisation(plan.organisation, year)
-    if organisation is not None and organisation != plan.organisation and plan.organisation not in organisation.predecessors.all():
+    if (
+        organisation is not None
+        and organisation != plan.organisation
+        and plan.organisation not in organisation.predecessors.all()
+    ):
         raise ValidationError(
-            {"organisation": _("The plan can only continue in the same organisation or a successor.")}
+            {
+                "organisation": _(
+                    "The plan can only continue in the same organisation or a successor."
+                )
+            }
         )
     new_plan = plan_create(
         user=user,
@@ -282,8 +303,12 @@ def _check_strategic_goals(plan, strategic_goals):
     term = Term.objects.covering(plan.year).first()
     if term is None:
         raise ValidationError(
-            {"strategic_goals": _("No term covers %(year)s, so there are no strategic goals to "
-                                  "support yet.") % {"year": plan.year}}
+            {
+                "strategic_goals": _(
+                    "No term covers %(year)s, so there are no strategic goals to support yet."
+                )
+                % {"year": plan.year}
+            }
         )
     if not strategic_goals:
         raise ValidationError(
@@ -292,10 +317,13 @@ def _check_strategic_goals(plan, strategic_goals):
     for goal in strategic_goals:
         if goal.term_id != term.pk:
             raise ValidationError(
-                {"strategic_goals": _(
-                    "“%(goal)s” is not a strategic goal of the term %(term)s, which covers "
-                    "%(year)s."
-                ) % {"goal": goal, "term": term, "year": plan.year}}
+                {
+                    "strategic_goals": _(
+                        "“%(goal)s” is not a strategic goal of the term %(term)s, which covers "
+                        "%(year)s."
+                    )
+                    % {"goal": goal, "term": term, "year": plan.year}
+                }
             )
 
 
@@ -330,7 +358,8 @@ def _check_activity(effect_goal, data):
     unit = data.get("responsible_unit")
     if unit is not None and not unit.is_valid_in_year(year):
         errors["responsible_unit"] = _("%(unit)s does not exist in %(year)s.") % {
-            "unit": unit, "year": year
+            "unit": unit,
+            "year": year,
         }
     start, end = data.get("start_date"), data.get("end_date")
     if start and end and (end < datetime.date(year, 1, 1) or start > datetime.date(year, 12, 31)):
@@ -394,7 +423,5 @@ def comment_add(*, user, plan, text, effect_goal=None, reply_to=None):
 
 def visible_organisations_for_new_plan(user, year):
     """Organisations the user may create a plan for in `year` that do not have one yet."""
-    candidates = (
-        Organisation.objects.with_plans().valid_in_year(year).exclude(plans__year=year)
-    )
+    candidates = Organisation.objects.with_plans().valid_in_year(year).exclude(plans__year=year)
     return [org for org in candidates if access.can_create_plan(user, org)]

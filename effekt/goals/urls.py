@@ -20,7 +20,9 @@ urlpatterns = [
     path("strategiska-mal/<int:pk>/", views.strategic_goal_detail, name="strategic_goal_detail"),
     path("strategiska-mal/<int:pk>/andra/", views.strategic_goal_edit, name="strategic_goal_edit"),
     path(
-        "strategiska-mal/<int:pk>/ta-bort/", views.strategic_goal_delete, name="strategic_goal_delete"
+        "strategiska-mal/<int:pk>/ta-bort/",
+        views.strategic_goal_delete,
+        name="strategic_goal_delete",
     ),
     path("vision/ny/", views.vision_edit, name="vision_create"),
     path("vision/<int:pk>/andra/", views.vision_edit, name="vision_edit"),

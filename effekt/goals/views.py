@@ -136,7 +136,11 @@ def term_list(request):
     return render(
         request,
         "goals/term_list.html",
-        {"terms": terms, "visions": Vision.objects.all(), "may_manage": access.can(request.user, Action.CREATE, Term)},
+        {
+            "terms": terms,
+            "visions": Vision.objects.all(),
+            "may_manage": access.can(request.user, Action.CREATE, Term),
+        },
     )
 
 
@@ -236,7 +240,9 @@ def strategic_goal_edit(request, term_pk=None, pk=None):
 @login_required
 def strategic_goal_delete(request, pk):
     goal = _require(
-        request, Action.DELETE, get_object_or_404(StrategicGoal.objects.select_related("term"), pk=pk)
+        request,
+        Action.DELETE,
+        get_object_or_404(StrategicGoal.objects.select_related("term"), pk=pk),
     )
     return delete_page(
         request,
@@ -253,7 +259,10 @@ def strategic_goal_delete(request, pk):
 
 @login_required
 def assignment_list(request):
-    years = sorted({*Assignment.objects.values_list("year", flat=True), *selectors.years_with_data()}, reverse=True)
+    years = sorted(
+        {*Assignment.objects.values_list("year", flat=True), *selectors.years_with_data()},
+        reverse=True,
+    )
     year = _selected_year(request, years)
     assignments = (
         Assignment.objects.filter(year=year)
@@ -308,7 +317,9 @@ def assignment_edit(request, pk=None):
         save=save,
         title=_("Change assignment") if assignment else _("New assignment"),
         success_message=_("The assignment has been saved."),
-        cancel_url=assignment.get_absolute_url() if assignment else reverse("goals:assignment_list"),
+        cancel_url=assignment.get_absolute_url()
+        if assignment
+        else reverse("goals:assignment_list"),
     )
 
 
@@ -361,7 +372,11 @@ def plan_create(request):
     except ValueError:
         year = timezone.localdate().year
     organisations = services.visible_organisations_for_new_plan(request.user, year)
-    if not organisations and not access.grants_for(request.user).edit_orgs and not access.grants_for(request.user).is_admin:
+    if (
+        not organisations
+        and not access.grants_for(request.user).edit_orgs
+        and not access.grants_for(request.user).is_admin
+    ):
         raise access.PermissionDenied(_("You do not have permission to do this."))
     form = PlanCreateForm(request.POST or None, organisations=organisations, initial={"year": year})
     return form_page(
@@ -371,7 +386,9 @@ def plan_create(request):
             user=request.user, organisation=data["organisation"], year=data["year"]
         ),
         title=_("New plan"),
-        success_message=_("The plan has been created. Describe the area of responsibility and add effect goals."),
+        success_message=_(
+            "The plan has been created. Describe the area of responsibility and add effect goals."
+        ),
         cancel_url=reverse("goals:plan_list"),
     )
 
@@ -464,8 +481,10 @@ def plan_adopt(request, pk):
         title=_("Adopt %(plan)s") % {"plan": plan},
         success_message=_("The plan has been adopted and can no longer be changed."),
         cancel_url=plan.get_absolute_url(),
-        context={"intro": _("An adopted plan is read-only. Only the executive office can reopen it."),
-                 "submit_label": _("Adopt the plan")},
+        context={
+            "intro": _("An adopted plan is read-only. Only the executive office can reopen it."),
+            "submit_label": _("Adopt the plan"),
+        },
     )
 
 
@@ -495,10 +514,14 @@ def plan_copy_forward(request, pk):
             user=request.user, plan=plan, organisation=data.get("organisation")
         ),
         title=_("Create the plan for %(year)s from this one") % {"year": plan.year + 1},
-        success_message=_("Next year's plan has been created. Its effect goals and activities are copied from this year's."),
+        success_message=_(
+            "Next year's plan has been created. Its effect goals and activities are copied from this year's."
+        ),
         cancel_url=plan.get_absolute_url(),
         context={
-            "intro": _("Effect goals and activities are copied and linked to this year's. Activity dates move one year forward."),
+            "intro": _(
+                "Effect goals and activities are copied and linked to this year's. Activity dates move one year forward."
+            ),
             "submit_label": _("Create next year's plan"),
         },
     )
@@ -533,7 +556,13 @@ def comment_add(request, pk):
     return render(
         request,
         "goals/comment_error.html",
-        {"form": form, "plan": plan, "cancel_url": target_url, "effect_goal": effect_goal, "reply_to": reply_to},
+        {
+            "form": form,
+            "plan": plan,
+            "cancel_url": target_url,
+            "effect_goal": effect_goal,
+            "reply_to": reply_to,
+        },
         status=400,
     )
 
@@ -605,7 +634,9 @@ def effect_goal_edit(request, plan_pk=None, pk=None):
         cancel_url=goal.get_absolute_url() if goal else plan.get_absolute_url(),
         context={
             "context_line": str(plan),
-            "intro": _("An effect goal says what residents can expect: the effect of the work, not the work itself."),
+            "intro": _(
+                "An effect goal says what residents can expect: the effect of the work, not the work itself."
+            ),
         },
     )
 

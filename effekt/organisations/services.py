@@ -19,7 +19,9 @@ def _check_parent(organisation, parent):
 
 
 def organisation_save(*, user, organisation=None, data, predecessors=None):
-    access.require(user, Action.CHANGE if organisation else Action.CREATE, organisation or Organisation)
+    access.require(
+        user, Action.CHANGE if organisation else Action.CREATE, organisation or Organisation
+    )
     candidate = organisation or Organisation()
     if "parent" in data and organisation is not None:
         _check_parent(organisation, data["parent"])
@@ -42,7 +44,9 @@ def organisation_delete(*, user, organisation):
 
 def role_assign(*, user, person, organisation, role):
     access.require(user, Action.CREATE, RoleAssignment)
-    existing = RoleAssignment.objects.filter(user=person, organisation=organisation, role=role).first()
+    existing = RoleAssignment.objects.filter(
+        user=person, organisation=organisation, role=role
+    ).first()
     if existing is not None:
         return existing
     return create_audited(

@@ -55,7 +55,11 @@ def object_history(request, model, pk):
 def change_log(request):
     """Every recorded change, for auditors, administrators and the executive office."""
     if not access.grants_for(request.user).reads_everything:
-        raise PermissionDenied(_("Only auditors, administrators and the executive office can read the whole change log."))
+        raise PermissionDenied(
+            _(
+                "Only auditors, administrators and the executive office can read the whole change log."
+            )
+        )
     records = ChangeRecord.objects.select_related("content_type")
     user_filter = request.GET.get("user", "").strip()
     if user_filter:

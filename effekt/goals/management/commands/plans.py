@@ -1,8 +1,8 @@
 """Plan operations from the command line, through the same domain operations as the pages.
 
-    manage.py plans copy-forward --user NAME --year 2019 [--organisation ID]
-    manage.py plans adopt --user NAME --organisation ID --year 2019 [--date 2018-12-14] [--reference "SN § 12"]
-    manage.py plans reopen --user NAME --organisation ID --year 2019 --reason "…"
+manage.py plans copy-forward --user NAME --year 2019 [--organisation ID]
+manage.py plans adopt --user NAME --organisation ID --year 2019 [--date 2018-12-14] [--reference "SN § 12"]
+manage.py plans reopen --user NAME --organisation ID --year 2019 --reason "…"
 """
 
 import datetime
@@ -24,7 +24,9 @@ class Command(BaseCommand):
         copy.add_argument("--year", type=int, required=True, help="The year to copy from.")
         copy.add_argument("--organisation", type=int, help="Only this organisation (id).")
         adopt = sub.add_parser("adopt", help="Adopt a plan.")
-        adopt.add_argument("--date", type=datetime.date.fromisoformat, help="Decision date (YYYY-MM-DD).")
+        adopt.add_argument(
+            "--date", type=datetime.date.fromisoformat, help="Decision date (YYYY-MM-DD)."
+        )
         adopt.add_argument("--reference", default="", help="Paragraph in the minutes.")
         reopen = sub.add_parser("reopen", help="Reopen an adopted plan.")
         reopen.add_argument("--reason", required=True)
@@ -42,14 +44,19 @@ class Command(BaseCommand):
             if action == "copy-forward":
                 self._copy_forward(actor, options["year"], options.get("organisation"))
                 return
-            plan = Plan.objects.select_related("organisation").filter(
-                organisation_id=options["organisation"], year=options["year"]
-            ).first()
+            plan = (
+                Plan.objects.select_related("organisation")
+                .filter(organisation_id=options["organisation"], year=options["year"])
+                .first()
+            )
             if plan is None:
                 raise CommandError("No plan for that organisation and year.")
             if action == "adopt":
                 services.plan_adopt(
-                    user=actor, plan=plan, adopted_at=options["date"], reference=options["reference"]
+                    user=actor,
+                    plan=plan,
+                    adopted_at=options["date"],
+                    reference=options["reference"],
                 )
             else:
                 services.plan_reopen(user=actor, plan=plan, reason=options["reason"])
@@ -58,7 +65,9 @@ class Command(BaseCommand):
             raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from error
 
     def _copy_forward(self, actor, year, organisation_id):
-        plans = Plan.objects.filter(year=year, successors__isnull=True).select_related("organisation")
+        plans = Plan.objects.filter(year=year, successors__isnull=True).select_related(
+            "organisation"
+        )
         if organisation_id:
             plans = plans.filter(organisation_id=organisation_id)
         done = 0
