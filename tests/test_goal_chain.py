@@ -312,3 +312,33 @@ def test_deleting_strategic_goal_in_use_is_refused(world, admin):
     with pytest.raises(ValidationError):
         services.strategic_goal_delete(user=admin, goal=world.goals[0])
     assert StrategicGoal.objects.filter(pk=world.goals[0].pk).exists()
+
+
+def test_copy_forward_moves_activities_of_ended_units(world, admin):
+    world.unit.valid_to = day(2017, 12, 31)
+    world.unit.save()
+    successor = f.OrganisationFactory(
+        name="Arbetsmarknadsenheten", kind="unit", parent=world.administration, valid_from=day(2018)
+    )
+    successor.predecessors.set([world.unit])
+    plan = f.PlanFactory(organisation=world.social, year=2017)
+    goal = f.EffectGoalFactory(plan=plan, strategic_goals=[world.goals[0]])
+    f.ActivityFactory(effect_goal=goal, responsible_unit=world.unit)
+    f.ActivityFactory(
+        effect_goal=goal,
+        responsible_unit=f.OrganisationFactory(kind="unit", valid_to=day(2017, 12, 31)),
+    )
+    new_plan = services.plan_copy_forward(user=admin, plan=plan)
+    units = {a.responsible_unit for a in Activity.objects.filter(effect_goal__plan=new_plan)}
+    assert units == {successor, world.social}
+
+
+def test_plan_with_unlinked_effect_goal_cannot_be_adopted(world, admin):
+    plan = f.PlanFactory(organisation=world.social, year=2019)
+    f.EffectGoalFactory(plan=plan, strategic_goals=[world.goals[0]])
+    f.TermFactory(start_year=2020, end_year=2023)
+    new_plan = services.plan_copy_forward(user=admin, plan=plan)
+    with pytest.raises(ValidationError):
+        services.plan_adopt(user=admin, plan=new_plan)
+    new_plan.refresh_from_db()
+    assert not new_plan.is_adopted

@@ -185,6 +185,14 @@ def plan_adopt(*, user, plan, adopted_at=None, reference=""):
         raise ValidationError(
             _("A board's plan needs at least one effect goal before it can be adopted.")
         )
+    unlinked = [str(goal) for goal in plan.effect_goals.filter(strategic_goals__isnull=True)]
+    if unlinked:
+        raise ValidationError(
+            _(
+                "Every effect goal must support a strategic goal before the plan is adopted: %(goals)s."
+            )
+            % {"goals": "; ".join(unlinked)}
+        )
     adopted_at = adopted_at or timezone.localdate()
     return update_audited(
         user=user,
@@ -217,12 +225,18 @@ def plan_reopen(*, user, plan, reason):
     )
 
 
-def _next_organisation(organisation, year):
+def _successor_in(organisation, year):
+    """The organisation itself if it exists in `year`, else its single successor then, else None."""
     if organisation.is_valid_in_year(year):
         return organisation
     successors = [s for s in organisation.successors.all() if s.is_valid_in_year(year)]
-    if len(successors) == 1:
-        return successors[0]
+    return successors[0] if len(successors) == 1 else None
+
+
+def _next_organisation(organisation, year):
+    found = _successor_in(organisation, year)
+    if found is not None:
+        return found
     raise ValidationError(
         _(
             "%(organisation)s does not exist in %(year)s and has no single successor; choose the "
@@ -241,7 +255,12 @@ def _shift_year(day: datetime.date) -> datetime.date:
 
 @transaction.atomic
 def plan_copy_forward(*, user, plan, organisation=None):
-    """Next year's plan from this one: texts, effect goals and activities copied and linked back."""
+    """Next year's plan from this one: texts, effect goals and activities copied and linked back.
+
+    An activity's unit that no longer exists next year is replaced by its single successor, or
+    else by the organisation of the new plan. Strategic goals are kept only within the same term;
+    in a new term each effect goal must be linked again before the plan can be adopted.
+    """
     access.require(user, Action.VIEW, plan)
     year = plan.year + 1
     target = organisation or _next_organisation(plan.organisation, year)
@@ -266,7 +285,9 @@ def plan_copy_forward(*, user, plan, organisation=None):
         predecessor=plan,
     )
     next_term = Term.objects.covering(year).first()
-    goals = plan.effect_goals.prefetch_related("strategic_goals", "activities__responsible_unit")
+    goals = plan.effect_goals.prefetch_related(
+        "strategic_goals", "activities__responsible_unit__successors"
+    )
     for goal in goals:
         keep = [g for g in goal.strategic_goals.all() if next_term and g.term_id == next_term.pk]
         new_goal = create_audited(
@@ -287,7 +308,7 @@ def plan_copy_forward(*, user, plan, organisation=None):
                     effect_goal=new_goal,
                     title=activity.title,
                     description=activity.description,
-                    responsible_unit=activity.responsible_unit,
+                    responsible_unit=_successor_in(activity.responsible_unit, year) or target,
                     start_date=_shift_year(activity.start_date),
                     end_date=_shift_year(activity.end_date),
                     predecessor=activity,
