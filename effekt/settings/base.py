@@ -99,12 +99,14 @@ LOCALE_PATHS = [BASE_DIR / "effekt" / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Years must read 2019, not 2 019: amounts are grouped explicitly (the `sek` filter).
+USE_THOUSAND_SEPARATOR = False
 LANGUAGE_COOKIE_NAME = "effekt_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "effekt" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
