@@ -128,3 +128,29 @@ def plans_list(*, user, year=None, organisation=None):
     if organisation:
         queryset = queryset.filter(organisation=organisation)
     return queryset.order_by("-year", "organisation__order", "organisation__name")
+
+
+@dataclass
+class PlanOverview:
+    """Where every planning organisation stands with its plan for a year."""
+
+    year: int
+    rows: list  # [(organisation, plan or None)]
+
+    @property
+    def missing(self):
+        return [org for org, plan in self.rows if plan is None]
+
+    @property
+    def drafts(self):
+        return [plan for _org, plan in self.rows if plan is not None and not plan.is_adopted]
+
+    @property
+    def adopted(self):
+        return [plan for _org, plan in self.rows if plan is not None and plan.is_adopted]
+
+
+def plan_overview(year) -> PlanOverview:
+    organisations = list(Organisation.objects.with_plans().valid_in_year(year))
+    plans = {p.organisation_id: p for p in Plan.objects.filter(year=year)}
+    return PlanOverview(year=year, rows=[(org, plans.get(org.pk)) for org in organisations])

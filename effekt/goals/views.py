@@ -88,6 +88,13 @@ def dashboard(request):
         if grants.edit_orgs
         else []
     )
+    my_activities = (
+        Activity.objects.filter(
+            responsible_unit_id__in=grants.unit_orgs, effect_goal__plan__year=year
+        ).select_related("effect_goal__plan__organisation", "responsible_unit")
+        if grants.unit_orgs
+        else []
+    )
     chain = selectors.goal_chain(user=user, year=year, with_activities=False)
     return render(
         request,
@@ -96,6 +103,8 @@ def dashboard(request):
             "year": year,
             "my_plans": list(my_plans),
             "awaiting": list(awaiting),
+            "my_activities": list(my_activities),
+            "overview": selectors.plan_overview(year) if grants.reads_everything else None,
             "chain": chain,
             "grants": grants,
         },

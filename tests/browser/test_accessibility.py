@@ -78,6 +78,7 @@ def test_form_with_errors(world, filled, page, sign_in):  # noqa: F811
     page.locator("#new-comment-plan").fill("   ")
     response = submit(page, page.locator("form.comment-form").last)
     assert page.locator(".error-summary").is_visible()
+    assert page.evaluate("() => document.activeElement.matches('.error-summary')")
     problems += problems_on(page, response, status=400)
     assert_fine(problems)
 
@@ -86,8 +87,9 @@ def test_goal_chain_after_choosing_another_year(world, filled, page, sign_in):  
     """The year filter swaps the chain in place (HTMX); the new content is checked too."""
     sign_in(world.users["administrator"])
     problems = visit(page, reverse("goals:goal_chain") + "?year=2017")
+    page.locator("#filter-year").select_option("2016")
     with page.expect_response(lambda response: "year=2016" in response.url) as swap:
-        page.locator("#filter-year").select_option("2016")
+        page.locator("form.filters button[type=submit]").press("Enter")
     assert swap.value.ok
     page.wait_for_url("**year=2016**")
     assert page.locator("h1").count() == 1
