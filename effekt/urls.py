@@ -17,5 +17,6 @@ urlpatterns = [
     path("organisation/", organisation_views.organisation_list, name="organisation_list"),
     path("", goals_views.home, name="home"),
     path("", include("effekt.goals.urls")),
+    path("", include("effekt.followup.urls")),
     path("admin/", admin.site.urls),
 ]

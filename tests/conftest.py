@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from effekt.organisations.models import Organisation, Role, RoleAssignment
@@ -90,8 +91,11 @@ def fresh(user):
 
 
 @pytest.fixture
-def client_for(client):
+def client_for():
+    """A new test client signed in as `user` (each call its own session)."""
+
     def sign_in(user):
+        client = Client()
         client.force_login(user)
         return client
 

@@ -11,6 +11,9 @@ from django.utils.translation import gettext
 
 from .models import ChangeRecord
 
+# Bookkeeping fields that say nothing to a reader of the history.
+NOT_IN_HISTORY = {"version", "snapshot"}
+
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 
 
@@ -45,7 +48,7 @@ def snapshot(obj) -> dict:
     data = {}
     with translation.override("en"):
         for field in obj._meta.concrete_fields:
-            if field.primary_key:
+            if field.primary_key or field.name in NOT_IN_HISTORY:
                 continue
             label = str(field.verbose_name)
             value = getattr(obj, field.attname)

@@ -73,3 +73,40 @@ def delete_audited(*, user, obj, message=""):
             before=before,
             message=message if inst is obj else "",
         )
+
+
+class EditConflict(Exception):
+    """Someone else saved the same object since the editor loaded it.
+
+    `conflicts` lists the objects as they are now saved, so the page can show both texts;
+    nothing has been saved.
+    """
+
+    def __init__(self, conflicts):
+        super().__init__("edit conflict")
+        self.conflicts = conflicts
+
+
+def check_versions(model, expected: dict):
+    """Lock the rows {pk: version seen by the editor}; raise EditConflict for any that moved on.
+
+    Returns {pk: current object}. Call inside a transaction.
+    """
+    current = {obj.pk: obj for obj in model.objects.select_for_update().filter(pk__in=expected)}
+    conflicts = [
+        current[pk]
+        for pk, version in expected.items()
+        if pk in current and current[pk].version != version
+    ]
+    if conflicts:
+        raise EditConflict(conflicts)
+    return current
+
+
+def update_if_changed(*, user, obj, data, message=""):
+    """Update a versioned object when `data` changes it: version +1 and a change record."""
+    if all(getattr(obj, name) == value for name, value in data.items()):
+        return obj
+    return update_audited(
+        user=user, obj=obj, data={**data, "version": obj.version + 1}, message=message
+    )

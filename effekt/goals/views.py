@@ -16,7 +16,7 @@ from effekt.organisations import access
 from effekt.organisations.access import Action
 from effekt.organisations.models import Organisation
 
-from . import selectors, services
+from . import extensions, selectors, services
 from .forms import (
     ActivityForm,
     AssignmentForm,
@@ -431,6 +431,7 @@ def plan_detail(request, pk):
         {
             "plan": plan,
             "effect_goals": effect_goals,
+            "panels": extensions.effect_goal_panels(effect_goals),
             "plan_threads": threads_by_goal.get(None, []),
             "threads_by_goal": threads_by_goal,
             "term": term,

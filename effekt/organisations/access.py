@@ -19,8 +19,12 @@ SCOPE_ORGANISATION = "organisation"  # the organisation tree and roles
 SCOPE_PLAN = "plan"  # plans and effect goals
 SCOPE_ACTIVITY = "activity"  # activities (unit editors may write those of their unit)
 SCOPE_COMMENT = "comment"  # dialogue comments
+SCOPE_REPORT = "report"  # follow-up reports and what is in them
+SCOPE_COMPILATION = "compilation"  # the executive board's compilation of a period
 
 PLAN_ADOPTED = "adopted"  # the status value of an adopted plan (goals.Plan.Status.ADOPTED)
+REPORT_SUBMITTED = "submitted"  # followup.Report.Status values the policy needs
+REPORT_ACCEPTED = "accepted"
 
 
 class Action(StrEnum):
@@ -33,6 +37,8 @@ class Action(StrEnum):
     ADOPT = "adopt"
     REOPEN = "reopen"
     VIEW_HISTORY = "view_history"
+    SUBMIT = "submit"
+    DECIDE = "decide"  # return or accept a submitted report
 
 
 WRITE_ACTIONS = {Action.CREATE, Action.CHANGE, Action.DELETE, Action.ADOPT}
@@ -139,6 +145,15 @@ def can(user, action, obj) -> bool:
             return True
         return grants.is_admin
 
+    if scope == SCOPE_REPORT:
+        return _can_report(grants, action, obj.access_report)
+    if scope == SCOPE_COMPILATION:
+        if action in (Action.VIEW, Action.VIEW_HISTORY):
+            return True
+        if isinstance(obj, type):  # creating one
+            return grants.manages_municipality
+        return grants.manages_municipality and not obj.access_compilation.is_adopted
+
     plan = obj.access_plan
     if not _can_view_plan(grants, plan):
         return False
@@ -156,6 +171,22 @@ def can(user, action, obj) -> bool:
         return True
     if scope == SCOPE_ACTIVITY and action in (Action.CHANGE, Action.DELETE):
         return obj.responsible_unit_id in grants.unit_orgs
+    return False
+
+
+def _can_report(grants: Grants, action, report) -> bool:
+    """Drafts belong to their organisation until submitted; the office then returns or accepts."""
+    own = report.organisation_id in grants.edit_orgs or grants.is_admin
+    if action in (Action.VIEW, Action.VIEW_HISTORY):
+        return (
+            grants.reads_everything
+            or report.organisation_id in grants.view_orgs
+            or report.status == REPORT_ACCEPTED
+        )
+    if action in (Action.CHANGE, Action.SUBMIT):
+        return own and report.is_editable
+    if action == Action.DECIDE:
+        return grants.manages_municipality and report.status == REPORT_SUBMITTED
     return False
 
 
@@ -181,6 +212,12 @@ def refusal_message(action, obj) -> str:
     plan = getattr(obj, "access_plan", None) if hasattr(obj, "access_scope") else None
     if plan is not None and plan.is_adopted and action in WRITE_ACTIONS:
         return _("The plan is adopted and can no longer be changed. It has to be reopened first.")
+    report = getattr(obj, "access_report", None)
+    if report is not None and not report.is_editable and action in (Action.CHANGE, Action.SUBMIT):
+        return _("The report has been submitted and cannot be changed until it is returned.")
+    compilation = getattr(obj, "access_compilation", None)
+    if compilation is not None and compilation.is_adopted and action != Action.VIEW:
+        return _("The compilation is adopted by the council and can no longer be changed.")
     return _("You do not have permission to do this.")
 
 
@@ -195,5 +232,15 @@ def visible_plans_q(user, prefix: str = "") -> Q:
     if grants.reads_everything:
         return Q()
     return Q(**{f"{prefix}status": PLAN_ADOPTED}) | Q(
+        **{f"{prefix}organisation_id__in": grants.view_orgs}
+    )
+
+
+def visible_reports_q(user, prefix: str = "") -> Q:
+    """A filter for reports the user may read: accepted ones, and drafts of its own organisations."""
+    grants = grants_for(user)
+    if grants.reads_everything:
+        return Q()
+    return Q(**{f"{prefix}status": REPORT_ACCEPTED}) | Q(
         **{f"{prefix}organisation_id__in": grants.view_orgs}
     )

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "effekt.core",
     "effekt.organisations",
     "effekt.goals",
+    "effekt.followup",
 ]
 
 MIDDLEWARE = [
