@@ -85,3 +85,28 @@ def test_admin_delete_goes_through_the_operation(world, client_for):
         object_id=plan.pk, content_type__model="plan", action="delete"
     ).exists()
     assert Organisation.objects.filter(pk=world.social.pk).exists()
+
+
+def test_period_changed_in_the_admin_goes_through_the_operation(world, client_for):
+    from effekt.followup import services as followup_services
+    from effekt.followup.models import Period
+
+    office = _staff(world.users["executive_office"])
+    cycle = followup_services.cycle_create(user=office, year=2017)
+    interim = cycle.periods.get(kind="interim")
+    client = client_for(office)
+    url = f"/admin/followup/period/{interim.pk}/change/"
+    assert (
+        client.post(
+            url, {"ends_on": "2017-09-30", "deadline": "2017-10-15"}, follow=True
+        ).status_code
+        == 200
+    )
+    assert Period.objects.get(pk=interim.pk).ends_on.isoformat() == "2017-08-31", (
+        "outside the law: refused"
+    )
+    assert client.post(url, {"ends_on": "2017-06-30", "deadline": "2017-08-15"}).status_code == 302
+    assert Period.objects.get(pk=interim.pk).ends_on.isoformat() == "2017-06-30"
+    assert ChangeRecord.objects.filter(
+        object_id=interim.pk, content_type__model="period", action="update"
+    ).exists()

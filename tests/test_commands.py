@@ -42,3 +42,39 @@ def test_adopt_and_reopen_from_the_command_line(world):
 def test_unknown_user_is_refused(world):
     with pytest.raises(CommandError):
         call_command("plans", "copy-forward", "--year", "2017", "--user", "ingen")
+
+
+def test_follow_up_cycle_and_reminders_from_the_command_line(world):
+    from django.core import mail
+
+    call_command("followup", "cycle", "--year", "2017", "--user", "executive_office")
+    plan = f.PlanFactory(organisation=world.social, year=2017, status=Plan.Status.ADOPTED)
+    assert plan.pk
+    world.users["organisation_editor"].email = "sn@example.se"
+    world.users["organisation_editor"].save()
+    call_command(
+        "followup", "remind", "--year", "2017", "--period", "interim", "--user", "executive_office"
+    )
+    assert [m.to for m in mail.outbox] == [["sn@example.se"]]
+    with pytest.raises(CommandError):
+        call_command(
+            "followup",
+            "cycle",
+            "--year",
+            "2018",
+            "--interim-ends",
+            "2018-10-31",
+            "--user",
+            "executive_office",
+        )
+    with pytest.raises(CommandError):
+        call_command(
+            "followup",
+            "remind",
+            "--year",
+            "2017",
+            "--period",
+            "interim",
+            "--user",
+            "organisation_editor",
+        )

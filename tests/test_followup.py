@@ -356,6 +356,7 @@ def test_status_board_states_and_reminders(world, cycle, editor, office, client_
     _plan(world, world.social)
     _plan(world, world.school)
     _plan(world, world.company, goals=0)
+    f.OrganisationFactory(name="Valnämnden", parent=world.council)
     interim = cycle.periods.get(kind="interim")
     services.report_open(user=editor, organisation=world.social, period=interim)
     board = selectors.status_board(periods=[interim], today=day(2017, 9, 1))
@@ -363,6 +364,7 @@ def test_status_board_states_and_reminders(world, cycle, editor, office, client_
     assert states["Socialnämnden"] == "draft"
     assert states["Skolnämnden"] == "not_started"
     assert states["AB Enköpings Hyresbostäder"] == "not_required"
+    assert states["Valnämnden"] == "no_plan"
     late = selectors.status_board(periods=[interim], today=day(2017, 10, 1))
     assert {row.organisation.name: row.cells[0].state for row in late.rows}["Skolnämnden"] == "late"
     response = client_for(office).post(f"/uppfoljning/perioder/{interim.pk}/paminn/")

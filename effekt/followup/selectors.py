@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from effekt.goals.models import Assignment, EffectGoal, Term
+from effekt.goals.models import Assignment, EffectGoal, Plan, Term
 from effekt.organisations.models import Organisation
 
 from . import attainment
@@ -17,6 +17,7 @@ from .models import AssignmentReport, Compilation, GoalAssessment, Period, Remin
 NOT_STARTED = "not_started"
 LATE = "late"
 NOT_REQUIRED = "not_required"
+NO_PLAN = "no_plan"  # required to report, but has no plan for the year to report on
 
 
 @dataclass
@@ -78,6 +79,7 @@ def status_board(*, periods, today=None) -> StatusBoard:
             "id", "organisation_id", "period_id", "status", "submitted_at"
         )
     }
+    planned = set(Plan.objects.filter(year__in=years).values_list("organisation_id", "year"))
     reminded = set(
         Reminder.objects.filter(period__in=periods).values_list("organisation_id", "period_id")
     )
@@ -91,6 +93,8 @@ def status_board(*, periods, today=None) -> StatusBoard:
                 or org.kind not in period.reporting_kinds()
             ):
                 state = NOT_REQUIRED
+            elif report is None and (org.pk, period.cycle.year) not in planned:
+                state = NO_PLAN
             elif report is None:
                 state = LATE if today > period.deadline else NOT_STARTED
             elif (

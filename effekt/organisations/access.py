@@ -209,6 +209,8 @@ def can_add_activity(user, effect_goal, unit_id=None) -> bool:
 
 
 def refusal_message(action, obj) -> str:
+    if isinstance(obj, type):  # creating something new: no state to explain
+        return _("You do not have permission to do this.")
     plan = getattr(obj, "access_plan", None) if hasattr(obj, "access_scope") else None
     if plan is not None and plan.is_adopted and action in WRITE_ACTIONS:
         return _("The plan is adopted and can no longer be changed. It has to be reopened first.")
