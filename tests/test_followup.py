@@ -423,3 +423,31 @@ def test_adoption_needs_the_decision(world, cycle, office):
     assert set(error.value.error_dict) == {"adopted_on", "minutes_paragraph", "case_number"}
     compilation.refresh_from_db()
     assert not compilation.is_adopted and compilation.snapshot is None
+
+
+def test_start_page_shows_reports_to_write_and_to_decide(world, cycle, editor, office, client_for):
+    _plan(world, world.social, goals=1)
+    annual = cycle.periods.get(kind="annual")
+    report = services.report_open(user=editor, organisation=world.social, period=annual)
+    row = report.assessments.get()
+    services.report_save(
+        user=editor,
+        report=report,
+        mission_results="Allt",
+        version=report.version,
+        goals=[
+            {
+                "id": row.pk,
+                "version": row.version,
+                "assessment": "fulfilled",
+                "analysis": "Bra",
+                "reasons": "",
+                "actions": "",
+            }
+        ],
+    )
+    mine = client_for(editor).get("/").content.decode()
+    assert "Dina rapporter" in mine and report.get_absolute_url() in mine
+    services.report_submit(user=editor, report=report)
+    theirs = client_for(office).get("/").content.decode()
+    assert "Rapporter som väntar på ditt beslut" in theirs and report.get_absolute_url() in theirs

@@ -14,3 +14,4 @@ class FollowupConfig(AppConfig):
         extensions.register_effect_goal_panel(
             selectors.latest_assessments, "followup/_latest_assessment.html"
         )
+        extensions.register_dashboard_panel(selectors.reports_for, "followup/_dashboard.html")

@@ -409,3 +409,38 @@ def current_steps(cycle, on=None):
     """The process steps under way on a date (today by default)."""
     on = on or timezone.localdate()
     return [step for step in cycle.steps.all() if step.starts_on <= on <= step.ends_on]
+
+
+@dataclass
+class ReportsPanel:
+    own: list  # [(organisation, period, report or None)] for the user's organisations
+    awaiting_decision: list  # submitted reports, for the executive office
+
+
+def reports_for(user):
+    """The start page's follow-up panel: the user's reports in open periods, and for the
+    executive office the reports waiting for a decision. None when there is nothing to show."""
+    from effekt.organisations import access
+
+    grants = access.grants_for(user)
+    periods = open_periods()
+    own = []
+    if grants.edit_orgs and periods:
+        board = status_board(periods=periods)
+        for row in board.rows:
+            if row.organisation.pk in grants.edit_orgs:
+                own += [
+                    (row.organisation, cell.period, cell.report, cell.state)
+                    for cell in row.cells
+                    if cell.state not in (NOT_REQUIRED,)
+                ]
+    awaiting = []
+    if grants.manages_municipality:
+        awaiting = list(
+            Report.objects.filter(status=Report.Status.SUBMITTED)
+            .select_related("organisation", "period__cycle")
+            .order_by("submitted_at")[:30]
+        )
+    if not own and not awaiting:
+        return None
+    return ReportsPanel(own=own, awaiting_decision=awaiting)

@@ -105,6 +105,7 @@ def dashboard(request):
             "awaiting": list(awaiting),
             "my_activities": list(my_activities),
             "overview": selectors.plan_overview(year) if grants.reads_everything else None,
+            "panels": extensions.dashboard_panels(user),
             "chain": chain,
             "grants": grants,
         },
