@@ -208,13 +208,13 @@ def report_save(*, user, report, mission_results=None, version=None, goals=(), a
         raise EditConflict(conflicts)
     _validate_choices(goals, assignments)
     for item in goals:
+        texts = {
+            name: (item.get(name) or "").strip() for name in ("analysis", "reasons", "actions")
+        }
         update_if_changed(
             user=user,
             obj=current_goals[item["id"]],
-            data={
-                k: (item.get(k) or "").strip() if k != "assessment" else (item.get(k) or "")
-                for k in ("assessment", "analysis", "reasons", "actions")
-            },
+            data={"assessment": item.get("assessment") or "", **texts},
         )
     for item in assignments:
         update_if_changed(

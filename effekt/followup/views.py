@@ -167,8 +167,7 @@ def report_start(request, period_pk, organisation_pk):
             "period": period,
             "organisation": organisation,
             "error": error,
-            "may_start": access.grants_for(request.user).is_admin
-            or organisation.pk in access.grants_for(request.user).edit_orgs,
+            "may_start": access.can_write_for(request.user, organisation),
         },
         status=400 if error else 200,
     )

@@ -190,11 +190,15 @@ def _can_report(grants: Grants, action, report) -> bool:
     return False
 
 
-def can_create_plan(user, organisation) -> bool:
-    if not getattr(user, "is_authenticated", False):
+def can_write_for(user, organisation) -> bool:
+    """May the user write the organisation's own documents (start its plan or its report)?"""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     grants = grants_for(user)
     return grants.is_admin or organisation.pk in grants.edit_orgs
+
+
+can_create_plan = can_write_for
 
 
 def can_add_activity(user, effect_goal, unit_id=None) -> bool:
