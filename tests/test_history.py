@@ -99,3 +99,11 @@ def test_history_of_other_organisations_draft_is_hidden(world, client_for):
     )
     assert client_for(world.users["other_editor"]).get("/historik/auth.user/1/").status_code == 404
     assert client_for(world.users["other_editor"]).get("/historik/nonsense/1/").status_code == 404
+
+
+def test_line_breaks_from_browsers_are_stored_as_one_kind(world):
+    editor = world.users["organisation_editor"]
+    plan = services.plan_create(user=editor, organisation=world.social, year=2017)
+    services.plan_update(user=editor, plan=plan, data={"direction": "Rad ett\r\nRad två\r\n"})
+    plan.refresh_from_db()
+    assert plan.direction == "Rad ett\nRad två\n"

@@ -11,6 +11,19 @@ from .audit import record, snapshot
 from .models import ChangeRecord
 
 
+def normalise_newlines(value):
+    """One kind of line break everywhere: browsers send CRLF, code writes LF."""
+    if isinstance(value, str) and "\r" in value:
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
+def _normalise_text(obj):
+    for field in obj._meta.concrete_fields:
+        value = getattr(obj, field.attname, None)
+        setattr(obj, field.attname, normalise_newlines(value))
+
+
 def _set_m2m(obj, m2m):
     for name, values in (m2m or {}).items():
         getattr(obj, name).set(values)
@@ -18,6 +31,7 @@ def _set_m2m(obj, m2m):
 
 @transaction.atomic
 def create_audited(*, user, obj, m2m=None, message=""):
+    _normalise_text(obj)
     obj.full_clean()
     obj.save()
     _set_m2m(obj, m2m)
@@ -33,6 +47,7 @@ def update_audited(*, user, obj, data=None, m2m=None, message="", action=None):
     before = snapshot(obj)
     for name, value in (data or {}).items():
         setattr(obj, name, value)
+    _normalise_text(obj)
     obj.full_clean()
     obj.save()
     _set_m2m(obj, m2m)
@@ -105,6 +120,7 @@ def check_versions(model, expected: dict):
 
 def update_if_changed(*, user, obj, data, message=""):
     """Update a versioned object when `data` changes it: version +1 and a change record."""
+    data = {name: normalise_newlines(value) for name, value in data.items()}
     if all(getattr(obj, name) == value for name, value in data.items()):
         return obj
     return update_audited(

@@ -56,7 +56,6 @@ class GoalAssessmentForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
         max_length=20000,
-        help_text=_("What effect has the work had for residents, and why?"),
     )
     reasons = forms.CharField(
         label=_("Reasons it is not fulfilled"),
@@ -70,6 +69,19 @@ class GoalAssessmentForm(VersionedForm):
         required=False,
         max_length=10000,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A draft may be saved half done; these two are needed before the report is submitted.
+        for name in ("assessment", "analysis"):
+            self.fields[name].needed_later = True
+        self.fields["assessment"].help_text = _("Needed before the report is submitted.")
+        self.fields["analysis"].help_text = _(
+            "What effect has the work had for residents, and why? Needed before the report is "
+            "submitted."
+        )
+        self.fields["reasons"].help_text = _("Needed when the goal is not fulfilled.")
+        self.fields["actions"].help_text = _("Needed when the goal is not fulfilled.")
 
 
 class AssignmentReportForm(VersionedForm):

@@ -284,9 +284,7 @@ def compilation_data(compilation) -> dict:
             {
                 "id": assignment.pk,
                 "title": assignment.title,
-                "earmarked_amount": str(assignment.earmarked_amount)
-                if assignment.earmarked_amount is not None
-                else None,
+                "earmarked_amount": _amount(assignment.earmarked_amount),
                 "deadline": assignment.deadline.isoformat() if assignment.deadline else None,
                 "recipients": recipients,
             }
@@ -324,6 +322,10 @@ def compilation_data(compilation) -> dict:
     }
 
 
+def _amount(value):
+    return str(value) if value is not None else None
+
+
 def _pct(share):
     value = attainment.percent(share)
     return str(value) if value is not None else None
@@ -352,6 +354,7 @@ def _report_data(report):
             {
                 "assignment_id": row.assignment_id,
                 "title": row.assignment.title,
+                "earmarked_amount": _amount(row.assignment.earmarked_amount),
                 "progress": row.progress,
                 "comment": row.comment,
             }

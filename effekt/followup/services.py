@@ -250,21 +250,29 @@ def _validate_choices(goals, assignments):
 
 
 def submission_problems(report):
-    """What must be completed before the report can be submitted, as readable sentences."""
+    """What must be completed before the report can be submitted: [(anchor, sentence)]."""
     problems = []
     for row in report.assessments.select_related("effect_goal"):
-        goal = row.effect_goal
+        goal, anchor = row.effect_goal, f"goal-{row.effect_goal_id}"
         if not row.assessment:
-            problems.append(_("“%(goal)s” has no assessment.") % {"goal": goal})
+            problems.append((anchor, _("“%(goal)s” has no assessment.") % {"goal": goal}))
         if not row.analysis.strip():
-            problems.append(_("“%(goal)s” has no analysis of the effects.") % {"goal": goal})
+            problems.append(
+                (anchor, _("“%(goal)s” has no analysis of the effects.") % {"goal": goal})
+            )
         if row.assessment == "not_fulfilled" and not (row.reasons.strip() and row.actions.strip()):
             problems.append(
-                _("“%(goal)s” is not fulfilled: give the reasons and the actions taken or planned.")
-                % {"goal": goal}
+                (
+                    anchor,
+                    _(
+                        "“%(goal)s” is not fulfilled: give the reasons and the actions taken or "
+                        "planned."
+                    )
+                    % {"goal": goal},
+                )
             )
     if report.period.kind == Period.Kind.ANNUAL and not report.mission_results.strip():
-        problems.append(_("The results of the whole mission are missing."))
+        problems.append(("mission", _("The results of the whole mission are missing.")))
     return problems
 
 
@@ -284,7 +292,7 @@ def report_submit(*, user, report):
     access.require(user, Action.SUBMIT, report)
     problems = submission_problems(report)
     if problems:
-        raise ValidationError(problems)
+        raise ValidationError([message for _anchor, message in problems])
     return _transition(
         user, report, Report.Status.SUBMITTED, _("Report submitted"), submitted_at=timezone.now()
     )

@@ -314,7 +314,8 @@ def _submit(request, report):
             assignment_forms=assignment_forms,
             mission_form=mission_form,
             conflicts={},
-            submit_problems=error.messages,
+            submit_problems=services.submission_problems(report)
+            or [("", m) for m in error.messages],
             is_annual=report.period.kind == report.period.Kind.ANNUAL,
         )
         return render(request, "followup/report_edit.html", context, status=400)

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import template
 from django.urls import reverse
 from django.utils import formats
@@ -16,8 +18,18 @@ def sek(amount):
     """An amount in whole kronor, Swedish style: 5 000 000 kr."""
     if amount in (None, ""):
         return ""
-    number = formats.number_format(amount, decimal_pos=0, use_l10n=True, force_grouping=True)
+    number = formats.number_format(
+        Decimal(amount), decimal_pos=0, use_l10n=True, force_grouping=True
+    )
     return _("%(amount)s kr") % {"amount": number}
+
+
+@register.filter
+def decimal1(value):
+    """A number with one decimal in the active language: 76,5 in Swedish."""
+    if value in (None, ""):
+        return ""
+    return formats.number_format(Decimal(value), decimal_pos=1, use_l10n=True)
 
 
 @register.simple_tag(takes_context=True)
