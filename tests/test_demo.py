@@ -10,6 +10,9 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from effekt.core.models import ChangeRecord
+from effekt.followup import demo as followup_demo
+from effekt.followup import services as followup_services
+from effekt.followup.models import Compilation, Cycle, Period, Report
 from effekt.goals import demo
 from effekt.goals.models import Activity, Assignment, Comment, EffectGoal, Plan, StrategicGoal
 from effekt.goals.selectors import goal_chain
@@ -100,11 +103,11 @@ def test_demo_builds_the_municipality():
 
 def test_running_twice_changes_nothing():
     load()
-    before = (demo.counts(), ChangeRecord.objects.count())
+    before = (demo.counts(), followup_demo.counts(), ChangeRecord.objects.count())
 
     output = load()
 
-    assert (demo.counts(), ChangeRecord.objects.count()) == before
+    assert (demo.counts(), followup_demo.counts(), ChangeRecord.objects.count()) == before
     assert "nothing was loaded" in output
     assert "demo-social" in output  # the logins are shown every time
 
@@ -151,3 +154,119 @@ def test_2019_leaves_a_strategic_goal_uncovered():
     assert [goal.number for goal in uncovered] == [5]
     for year in (2016, 2017, 2018):
         assert goal_chain(user=admin, year=year).uncovered == []
+
+
+# --- follow-up -------------------------------------------------------------------------------
+
+
+def _required(period):
+    """The organisations that report in the period and have a plan for its year."""
+    return set(
+        Plan.objects.filter(
+            year=period.year, organisation__kind__in=period.reporting_kinds()
+        ).values_list("organisation_id", flat=True)
+    )
+
+
+def test_demo_follow_up_2016_to_2018_is_reported_accepted_and_adopted():
+    output = load()
+
+    assert list(Cycle.objects.order_by("year").values_list("year", flat=True)) == [
+        2016,
+        2017,
+        2018,
+        2019,
+    ]
+    adopted = Compilation.objects.filter(status=Compilation.Status.ADOPTED)
+    assert adopted.count() == 6
+    assert {(c.period.year, c.period.kind) for c in adopted} == {
+        (year, kind) for year in (2016, 2017, 2018) for kind in Period.Kind.values
+    }
+    for compilation in adopted.select_related("period__cycle"):
+        assert compilation.snapshot is not None
+        assert compilation.adopted_on > compilation.period.ends_on
+        assert compilation.minutes_paragraph.startswith("KF § ")
+        assert compilation.case_number.startswith("KS")
+        assert compilation.overall_analysis
+        assert all(a.text for a in compilation.goal_analyses.all())
+        assert compilation.goal_analyses.count() == 5
+        assert created_by(compilation) == "demo-kontoret"
+    annual_2017 = adopted.get(period__cycle__year=2017, period__kind=Period.Kind.ANNUAL)
+    assert annual_2017.adopted_on.isoformat() == "2018-04-16"
+    assert annual_2017.minutes_paragraph == "KF § 45"
+
+    for period in Period.objects.filter(cycle__year__lt=2019).select_related("cycle"):
+        reports = Report.objects.filter(period=period)
+        assert set(reports.values_list("organisation_id", flat=True)) == _required(period)
+        assert set(reports.values_list("status", flat=True)) == {Report.Status.ACCEPTED}
+        for report in reports.select_related("period"):
+            assert followup_services.submission_problems(report) == []
+            assert all(row.comment for row in report.assignment_reports.all())
+        if period.kind == Period.Kind.INTERIM:  # companies and federations report yearly
+            assert not reports.filter(
+                organisation__kind__in=[Organisation.Kind.COMPANY, Organisation.Kind.FEDERATION]
+            ).exists()
+
+    # Board editors write their own reports; the office decides.
+    for report in Report.objects.filter(organisation__short_name="SN"):
+        assert created_by(report) == "demo-social"
+    assert created_by(Report.objects.get(organisation__short_name="UAN")) == "demo-skola"
+    assert (
+        created_by(
+            Report.objects.get(
+                organisation__short_name="VON", period__cycle__year=2016, period__kind="interim"
+            )
+        )
+        == "demo-admin"
+    )
+
+    # Every year, at least one report was returned and completed before it was accepted.
+    for year in (2016, 2017, 2018):
+        returned = ChangeRecord.objects.filter(
+            content_type=ContentType.objects.get_for_model(Report),
+            object_id__in=Report.objects.filter(period__cycle__year=year).values("pk"),
+            message__startswith="Report returned:",
+            user_name="demo-kontoret",
+        )
+        assert returned.exists(), year
+
+    assert "reports" in output  # the summary counts the follow-up too
+
+
+def test_demo_attainment_resembles_enkopings():
+    load()
+
+    def total(year):
+        compilation = Compilation.objects.get(period__cycle__year=year, period__kind="annual")
+        counts = compilation.snapshot["total"]["counts"]
+        assessed = counts["fulfilled"] + counts["partly"] + counts["not_fulfilled"]
+        assert counts["not_assessed"] == 0
+        return {key: 100 * counts[key] / assessed for key in ("fulfilled", "partly")}, counts
+
+    shares_2016, _counts = total(2016)
+    shares_2017, counts_2017 = total(2017)
+    assert counts_2017["fulfilled"] > counts_2017["not_fulfilled"]
+    assert 40 <= shares_2016["fulfilled"] <= 48 and 24 <= shares_2016["partly"] <= 32
+    assert 54 <= shares_2017["fulfilled"] <= 62 and 33 <= shares_2017["partly"] <= 41
+    assert shares_2017["fulfilled"] > shares_2016["fulfilled"]
+
+
+def test_demo_2019_interim_is_in_progress():
+    load()
+    interim = Period.objects.get(cycle__year=2019, kind=Period.Kind.INTERIM)
+    reports = Report.objects.filter(period=interim)
+
+    assert {
+        Report.Status.DRAFT,
+        Report.Status.SUBMITTED,
+        Report.Status.RETURNED,
+        Report.Status.ACCEPTED,
+    } <= set(reports.values_list("status", flat=True))
+    assert _required(interim) - set(reports.values_list("organisation_id", flat=True))
+    draft = reports.get(organisation__short_name="SN")
+    assert draft.status == Report.Status.DRAFT
+    assert followup_services.submission_problems(draft)  # half filled in
+    assert draft.assessments.exclude(analysis="").exists()
+    assert reports.get(status=Report.Status.RETURNED).return_comment
+    assert not Report.objects.filter(period__cycle__year=2019, period__kind="annual").exists()
+    assert not Compilation.objects.filter(period__cycle__year=2019).exists()

@@ -1,17 +1,27 @@
-"""`manage.py load_demo`: the demo municipality (Enköping 2016–2019) and its logins."""
+"""`manage.py load_demo`: the demo municipality (Enköping 2016–2019) and its logins.
+
+The command lives in the follow-up app, which sits above goals: it loads the organisation, the
+goal chain and the plans (`effekt.goals.demo`) and then their follow-up (`effekt.followup.demo`),
+all in one transaction.
+"""
 
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from effekt.followup import demo as followup_demo
 from effekt.goals import demo
 from effekt.organisations.demo import DemoBackend
 
 
 class Command(BaseCommand):
-    help = "Load the demo municipality (Enköping 2016–2019) with one demo user per role."
+    help = (
+        "Load the demo municipality (Enköping 2016–2019) with its plans, follow-up and one "
+        "demo user per role."
+    )
 
     def handle(self, *args, **options):
         password = getattr(settings, "EFFEKT_DEMO_PASSWORD", None)
@@ -39,7 +49,8 @@ class Command(BaseCommand):
         else:
             started = time.monotonic()
             report = self.stdout.write if options["verbosity"] >= 1 else (lambda message: None)
-            counts = demo.load(report=report)
+            with transaction.atomic():
+                counts = {**demo.load(report=report), **followup_demo.load(report=report)}
             seconds = time.monotonic() - started
             summary = ", ".join(f"{number} {name}" for name, number in counts.items())
             self.stdout.write(
