@@ -365,8 +365,12 @@ def test_status_board_states_and_reminders(world, cycle, editor, office, client_
     assert states["Skolnämnden"] == "not_started"
     assert states["AB Enköpings Hyresbostäder"] == "not_required"
     assert states["Valnämnden"] == "no_plan"
-    late = selectors.status_board(periods=[interim], today=day(2017, 10, 1))
-    assert {row.organisation.name: row.cells[0].state for row in late.rows}["Skolnämnden"] == "late"
+    assert not any(row.cells[0].late for row in board.rows)
+    later = selectors.status_board(periods=[interim], today=day(2017, 10, 1))
+    late = {row.organisation.name: (row.cells[0].state, row.cells[0].late) for row in later.rows}
+    assert late["Skolnämnden"] == ("not_started", True)
+    assert late["Socialnämnden"] == ("draft", True)
+    assert late["AB Enköpings Hyresbostäder"] == ("not_required", False)
     response = client_for(office).post(f"/uppfoljning/perioder/{interim.pk}/paminn/")
     assert response.status_code == 302
     sent = {m.to[0]: m.body for m in mail.outbox}
@@ -451,3 +455,12 @@ def test_start_page_shows_reports_to_write_and_to_decide(world, cycle, editor, o
     services.report_submit(user=editor, report=report)
     theirs = client_for(office).get("/").content.decode()
     assert "Rapporter som väntar på ditt beslut" in theirs and report.get_absolute_url() in theirs
+
+
+def test_interim_compilation_leaves_out_companies(world, cycle, office):
+    _plan(world, world.social, goals=1)
+    _plan(world, world.company, goals=2)
+    interim = services.compilation_create(user=office, period=cycle.periods.get(kind="interim"))
+    annual = services.compilation_create(user=office, period=cycle.periods.get(kind="annual"))
+    assert selectors.compilation_data(interim)["total"]["counts"]["not_assessed"] == 1
+    assert selectors.compilation_data(annual)["total"]["counts"]["not_assessed"] == 3

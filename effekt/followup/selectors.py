@@ -15,21 +15,24 @@ from .models import AssignmentReport, Compilation, GoalAssessment, Period, Remin
 # --- status board --------------------------------------------------------------------------
 
 NOT_STARTED = "not_started"
-LATE = "late"
 NOT_REQUIRED = "not_required"
 NO_PLAN = "no_plan"  # required to report, but has no plan for the year to report on
+
+
+WAITING_FOR_BOARD = (NOT_STARTED, Report.Status.DRAFT, Report.Status.RETURNED)
 
 
 @dataclass
 class Cell:
     period: Period
     report: Report | None
-    state: str  # a Report.Status value, NOT_STARTED, LATE or NOT_REQUIRED
+    state: str  # a Report.Status value, NOT_STARTED, NO_PLAN or NOT_REQUIRED
+    late: bool = False  # the deadline has passed and the board still has the report
     reminded: bool = False
 
     @property
     def needs_reminder(self) -> bool:
-        return self.state in (NOT_STARTED, LATE, Report.Status.DRAFT, Report.Status.RETURNED)
+        return self.state in WAITING_FOR_BOARD
 
 
 @dataclass
@@ -42,14 +45,6 @@ class BoardRow:
 class StatusBoard:
     periods: list
     rows: list
-
-    def totals(self):
-        """{period id: {state: count}} for the summary line."""
-        result = {p.pk: {} for p in self.periods}
-        for row in self.rows:
-            for cell in row.cells:
-                result[cell.period.pk][cell.state] = result[cell.period.pk].get(cell.state, 0) + 1
-        return result
 
 
 def open_periods():
@@ -95,16 +90,10 @@ def status_board(*, periods, today=None) -> StatusBoard:
                 state = NOT_REQUIRED
             elif report is None and (org.pk, period.cycle.year) not in planned:
                 state = NO_PLAN
-            elif report is None:
-                state = LATE if today > period.deadline else NOT_STARTED
-            elif (
-                report.status in (Report.Status.DRAFT, Report.Status.RETURNED)
-                and today > period.deadline
-            ):
-                state = LATE
             else:
-                state = report.status
-            row.cells.append(Cell(period, report, state, (org.pk, period.pk) in reminded))
+                state = report.status if report is not None else NOT_STARTED
+            late = state in WAITING_FOR_BOARD and today > period.deadline
+            row.cells.append(Cell(period, report, state, late, (org.pk, period.pk) in reminded))
         rows.append(row)
     return StatusBoard(periods=periods, rows=rows)
 
@@ -189,7 +178,8 @@ def compilation_data(compilation) -> dict:
     """Everything the compilation shows, as plain data (the same shape is frozen on adoption).
 
     Assessments count only from accepted reports; effect goals of reports not accepted are
-    'not assessed', shown apart and never counted as failures.
+    'not assessed', shown apart and never counted as failures. Organisations that do not report
+    in the period (companies and federations in the interim) are left out.
     """
     period = compilation.period
     year = period.cycle.year
@@ -211,7 +201,9 @@ def compilation_data(compilation) -> dict:
         row.effect_goal_id: row for r in accepted.values() for row in r.assessments.all()
     }
     effect_goals = list(
-        EffectGoal.objects.filter(plan__year=year)
+        EffectGoal.objects.filter(
+            plan__year=year, plan__organisation__kind__in=period.reporting_kinds()
+        )
         .select_related("plan__organisation")
         .prefetch_related("strategic_goals")
         .order_by("plan__organisation__order", "plan__organisation__name", "number")
@@ -416,7 +408,7 @@ def current_steps(cycle, on=None):
 
 @dataclass
 class ReportsPanel:
-    own: list  # [(organisation, period, report or None)] for the user's organisations
+    own: list  # [(organisation, period, report or None, state, late)] for the user's organisations
     awaiting_decision: list  # submitted reports, for the executive office
 
 
@@ -433,7 +425,7 @@ def reports_for(user):
         for row in board.rows:
             if row.organisation.pk in grants.edit_orgs:
                 own += [
-                    (row.organisation, cell.period, cell.report, cell.state)
+                    (row.organisation, cell.period, cell.report, cell.state, cell.late)
                     for cell in row.cells
                     if cell.state not in (NOT_REQUIRED,)
                 ]
