@@ -408,6 +408,18 @@ def test_next_years_plan_shows_the_latest_assessment(world, cycle, editor, clien
             }
         ],
     )
+    new_plan = goal_services.plan_copy_forward(user=editor, plan=plan)
+    page = client_for(editor).get(new_plan.get_absolute_url()).content.decode()
+    assert "Halvvägs dit." not in page, "a draft report's analysis is not shown on plans"
+    services.report_save(
+        user=editor,
+        report=report,
+        mission_results="Allt",
+        version=Report.objects.get(pk=report.pk).version,
+    )
+    services.report_submit(user=editor, report=report)
+    services.report_accept(user=world.users["executive_office"], report=report)
+    new_plan.delete()
     goal_services.plan_reopen(user=world.users["executive_office"], plan=plan, reason="x")
     new_plan = goal_services.plan_copy_forward(user=editor, plan=plan)
     page = client_for(editor).get(new_plan.get_absolute_url()).content.decode()

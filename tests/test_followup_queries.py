@@ -17,9 +17,9 @@ PINNED = {
     "/uppfoljning/status/": 8,
     "period": 9,
     "report": 9,
-    "report_edit": 9,
-    "compilation": 14,
-    "compilation_edit": 15,
+    "report_edit": 14,  # + rows for goals or assignments added since the report was started
+    "compilation": 12,
+    "compilation_edit": 13,
     "adopted": 14,
     "frozen_report": 5,
     "/offentligt/": 1,

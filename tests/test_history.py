@@ -95,7 +95,7 @@ def test_history_of_other_organisations_draft_is_hidden(world, client_for):
     plan = f.PlanFactory(organisation=world.social, year=2017)
     assert (
         client_for(world.users["other_editor"]).get(f"/historik/goals.plan/{plan.pk}/").status_code
-        == 403
+        == 404
     )
     assert client_for(world.users["other_editor"]).get("/historik/auth.user/1/").status_code == 404
     assert client_for(world.users["other_editor"]).get("/historik/nonsense/1/").status_code == 404

@@ -40,7 +40,7 @@ PINNED = {
     "/planer/{plan}/andra/": 9,
     "/planer/{plan}/ta-bort/": 9,
     "/planer/{plan}/anta/": 9,
-    "/planer/{plan}/nasta-ar/": 10,
+    "/planer/{plan}/nasta-ar/": 11,  # + who may write for the organisation next year
     "/planer/{plan}/effektmal/nytt/": 11,
     "/effektmal/{goal}/": 8,
     "/effektmal/{goal}/andra/": 10,

@@ -4,8 +4,11 @@ These helpers validate, save and record the change. They do not decide who may d
 domain operation calls the access policy first (effekt.organisations.access).
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import ProtectedError
 from django.db.models.deletion import Collector
+from django.utils.translation import gettext as _
 
 from .audit import record, snapshot
 from .models import ChangeRecord
@@ -43,8 +46,11 @@ def create_audited(*, user, obj, m2m=None, message=""):
 
 @transaction.atomic
 def update_audited(*, user, obj, data=None, m2m=None, message="", action=None):
-    """Apply `data` (field → value) and `m2m` (name → values); record only if something changed."""
-    before = snapshot(obj)
+    """Apply `data` (field → value) and `m2m` (name → values); record only if something changed.
+
+    "Before" is read from the database: a ModelForm bound to `obj` has already changed it.
+    """
+    before = snapshot(type(obj)._base_manager.get(pk=obj.pk))
     for name, value in (data or {}).items():
         setattr(obj, name, value)
     _normalise_text(obj)
@@ -70,9 +76,19 @@ def _tracked(model) -> bool:
 
 @transaction.atomic
 def delete_audited(*, user, obj, message=""):
-    """Delete `obj` and what cascades from it, recording every deleted object of the domain."""
+    """Delete `obj` and what cascades from it, recording every deleted object of the domain.
+
+    Something still in use (a protected reference) is refused with a ValidationError.
+    """
     collector = Collector(using=obj._state.db or "default")
-    collector.collect([obj])
+    try:
+        collector.collect([obj])
+    except ProtectedError as error:
+        users = sorted({f"{o._meta.verbose_name} “{o}”" for o in error.protected_objects})[:5]
+        raise ValidationError(
+            _("“%(object)s” is still used (%(users)s) and cannot be deleted.")
+            % {"object": obj, "users": "; ".join(users)}
+        ) from error
     doomed = [inst for model, objs in collector.data.items() if _tracked(model) for inst in objs]
     for queryset in collector.fast_deletes:
         if isinstance(queryset, models.QuerySet) and _tracked(queryset.model):

@@ -56,3 +56,21 @@ def delete_page(request, *, obj, delete, cancel_url, success_url, success_messag
         {"object": obj, "cancel_url": cancel_url, "warning": warning},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def parse_int(value, *, minimum=None, maximum=None):
+    """An integer from a query or form parameter, or None for anything else (never an error)."""
+    if (
+        not isinstance(value, str)
+        or not value.isascii()
+        or not value.strip().lstrip("-").isdecimal()
+    ):
+        return None
+    number = int(value)
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        return None
+    return number
+
+
+def parse_year(value):
+    return parse_int(value, minimum=1990, maximum=2100)

@@ -396,6 +396,8 @@ class StrategicGoalAnalysis(models.Model):
 class Reminder(models.Model):
     """A reminder e-mail sent to an organisation that had not submitted its report."""
 
+    access_scope = access.SCOPE_MUNICIPAL
+
     period = models.ForeignKey(
         Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="reminders"
     )

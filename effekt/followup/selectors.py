@@ -3,7 +3,7 @@ the latest assessments for the plan pages, and the frozen (adopted) version."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from effekt.goals.models import Assignment, EffectGoal, Plan, Term
@@ -130,6 +130,10 @@ def previous_assessments(report):
     ids = {g.pk for g in goals} | {g.predecessor_id for g in goals if g.predecessor_id}
     earlier = (
         GoalAssessment.objects.filter(effect_goal_id__in=ids)
+        .filter(
+            Q(report__status=Report.Status.ACCEPTED)
+            | Q(report__organisation_id=report.organisation_id)
+        )
         .exclude(report=report)
         .filter(report__period__ends_on__lt=report.period.ends_on)
         .select_related("report__period__cycle")
@@ -152,7 +156,7 @@ def latest_assessments(effect_goals):
     goals = list(effect_goals)
     ids = {g.pk for g in goals} | {g.predecessor_id for g in goals if g.predecessor_id}
     rows = (
-        GoalAssessment.objects.filter(effect_goal_id__in=ids)
+        GoalAssessment.objects.filter(effect_goal_id__in=ids, report__status=Report.Status.ACCEPTED)
         .exclude(assessment="")
         .select_related("report__period__cycle")
         .order_by("report__period__ends_on", "pk")
@@ -177,16 +181,17 @@ def _text(value):
 def compilation_data(compilation) -> dict:
     """Everything the compilation shows, as plain data (the same shape is frozen on adoption).
 
-    Assessments count only from accepted reports; effect goals of reports not accepted are
-    'not assessed', shown apart and never counted as failures. Organisations that do not report
-    in the period (companies and federations in the interim) are left out.
+    Only what has been decided goes in: effect goals of adopted plans, and assessments, results
+    and texts of accepted reports. Effect goals whose report is not accepted are 'not assessed',
+    shown apart and never counted as failures. Organisations that do not report in the period
+    (companies and federations in the interim) are left out.
     """
     period = compilation.period
     year = period.cycle.year
     term = Term.objects.covering(year).first()
     analyses = {a.strategic_goal_id: a for a in compilation.goal_analyses.all()}
     reports = list(
-        Report.objects.filter(period=period)
+        Report.objects.filter(period=period, status=Report.Status.ACCEPTED)
         .select_related("organisation")
         .prefetch_related(
             Prefetch("assessments", queryset=GoalAssessment.objects.select_related("effect_goal")),
@@ -196,13 +201,15 @@ def compilation_data(compilation) -> dict:
         )
         .order_by("organisation__order", "organisation__name")
     )
-    accepted = {r.organisation_id: r for r in reports if r.status == Report.Status.ACCEPTED}
+    accepted = {r.organisation_id: r for r in reports}
     assessment_of = {
         row.effect_goal_id: row for r in accepted.values() for row in r.assessments.all()
     }
     effect_goals = list(
         EffectGoal.objects.filter(
-            plan__year=year, plan__organisation__kind__in=period.reporting_kinds()
+            plan__year=year,
+            plan__status=Plan.Status.ADOPTED,
+            plan__organisation__kind__in=period.reporting_kinds(),
         )
         .select_related("plan__organisation")
         .prefetch_related("strategic_goals")

@@ -155,9 +155,8 @@ def report_open(*, user, organisation, period):
     assignment received; rows for goals or assignments added since are added."""
     report = Report.objects.filter(organisation=organisation, period=period).first()
     if report is None:
-        if not (
-            access.grants_for(user).is_admin or organisation.pk in access.grants_for(user).edit_orgs
-        ):
+        _check_period_open(period)
+        if not access.can_write_for(user, organisation):
             raise PermissionDenied(_("You do not have permission to do this."))
         if not _required(period, organisation):
             raise ValidationError(
@@ -173,21 +172,32 @@ def report_open(*, user, organisation, period):
         report = create_audited(
             user=user, obj=Report(organisation=organisation, period=period, plan=plan)
         )
-    if report.is_editable and access.can(user, Action.CHANGE, report):
-        _add_missing_rows(user, report)
+    report_sync_rows(user=user, report=report)
     return report
 
 
-def _add_missing_rows(user, report):
-    have_goals = set(report.assessments.values_list("effect_goal_id", flat=True))
-    for goal in report.plan.effect_goals.exclude(pk__in=have_goals):
-        create_audited(user=user, obj=GoalAssessment(report=report, effect_goal=goal))
-    have_assignments = set(report.assignment_reports.values_list("assignment_id", flat=True))
+@transaction.atomic
+def report_sync_rows(*, user, report) -> int:
+    """Give an editable report a row for every effect goal of its plan and every assignment the
+    organisation received, also those added after the report was started. Returns rows added."""
+    if not (report.is_editable and access.can(user, Action.CHANGE, report)):
+        return 0
+    if Compilation.objects.filter(
+        period=report.period_id, status=Compilation.Status.ADOPTED
+    ).exists():
+        return 0
+    goals = report.plan.effect_goals.exclude(assessments__report=report)
     received = Assignment.objects.filter(
         year=report.period.year, recipients=report.organisation_id
-    ).exclude(pk__in=have_assignments)
+    ).exclude(reports__report=report)
+    added = 0
+    for goal in goals:
+        create_audited(user=user, obj=GoalAssessment(report=report, effect_goal=goal))
+        added += 1
     for assignment in received:
         create_audited(user=user, obj=AssignmentReport(report=report, assignment=assignment))
+        added += 1
+    return added
 
 
 @transaction.atomic
@@ -198,6 +208,7 @@ def report_save(*, user, report, mission_results=None, version=None, goals=(), a
     is saved and EditConflict says what."""
     report = Report.objects.select_for_update().select_related("period__cycle").get(pk=report.pk)
     access.require(user, Action.CHANGE, report)
+    _check_period_open(report.period)
     goals, assignments = list(goals), list(assignments)
     conflicts = []
     if mission_results is not None and version is not None and report.version != version:
@@ -290,6 +301,7 @@ def _transition(user, report, status, message, **data):
 def report_submit(*, user, report):
     report = Report.objects.select_for_update().select_related("period__cycle").get(pk=report.pk)
     access.require(user, Action.SUBMIT, report)
+    _check_period_open(report.period)
     problems = submission_problems(report)
     if problems:
         raise ValidationError([message for _anchor, message in problems])
@@ -298,10 +310,8 @@ def report_submit(*, user, report):
     )
 
 
-def _check_not_adopted(report):
-    if Compilation.objects.filter(
-        period=report.period_id, status=Compilation.Status.ADOPTED
-    ).exists():
+def _check_period_open(period):
+    if Compilation.objects.filter(period=period, status=Compilation.Status.ADOPTED).exists():
         raise ValidationError(
             _("The period's compilation is adopted by the council; its reports are frozen.")
         )
@@ -311,7 +321,7 @@ def _check_not_adopted(report):
 def report_return(*, user, report, comment):
     report = Report.objects.select_for_update().select_related("period__cycle").get(pk=report.pk)
     access.require(user, Action.DECIDE, report)
-    _check_not_adopted(report)
+    _check_period_open(report.period)
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": _("Say what the board needs to complete.")})
@@ -329,7 +339,7 @@ def report_return(*, user, report, comment):
 def report_accept(*, user, report):
     report = Report.objects.select_for_update().select_related("period__cycle").get(pk=report.pk)
     access.require(user, Action.DECIDE, report)
-    _check_not_adopted(report)
+    _check_period_open(report.period)
     return _transition(
         user, report, Report.Status.ACCEPTED, _("Report accepted"), decided_at=timezone.now()
     )
@@ -443,6 +453,19 @@ def compilation_adopt(*, user, compilation, adopted_on, minutes_paragraph, case_
         errors["adopted_on"] = _("The council adopts the compilation after the period has ended.")
     if errors:
         raise ValidationError(errors)
+    waiting = Report.objects.filter(period=compilation.period, status=Report.Status.SUBMITTED)
+    if waiting.exists():
+        raise ValidationError(
+            _(
+                "Reports are waiting for the executive office's decision: %(organisations)s. "
+                "Accept or return them first."
+            )
+            % {
+                "organisations": ", ".join(
+                    str(r.organisation) for r in waiting.select_related("organisation")
+                )
+            }
+        )
     data = selectors.compilation_data(compilation)
     return update_audited(
         user=user,

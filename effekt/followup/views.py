@@ -241,6 +241,8 @@ def _report_forms(report, data=None):
 def report_edit(request, pk):
     report = _report_or_404(request, pk)
     access.require(request.user, Action.CHANGE, report)
+    if request.method == "GET" and services.report_sync_rows(user=request.user, report=report):
+        report = _report_or_404(request, pk)  # goals or assignments added since it was started
     data = request.POST.copy() if request.method == "POST" else None
     goal_forms, assignment_forms, mission_form = _report_forms(report, data)
     conflicts = {}

@@ -14,6 +14,9 @@ from .models import Activity, Assignment, Comment, EffectGoal, Plan, StrategicGo
 class VisionAdmin(AuditedAdmin):
     list_display = ["name", "horizon_year"]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # terms refer to it; a vision is replaced, not deleted
+
     def save_via_service(self, request, obj, form, change):
         data = {f: form.cleaned_data[f] for f in form.changed_data or form.cleaned_data}
         return services.vision_save(user=request.user, vision=obj if change else None, data=data)
@@ -22,6 +25,7 @@ class VisionAdmin(AuditedAdmin):
 @admin.register(Term)
 class TermAdmin(AuditedAdmin):
     list_display = ["__str__", "vision"]
+    list_select_related = ["vision"]
 
     def save_via_service(self, request, obj, form, change):
         data = {f: form.cleaned_data[f] for f in form.cleaned_data}
@@ -35,6 +39,7 @@ class TermAdmin(AuditedAdmin):
 class StrategicGoalAdmin(AuditedAdmin):
     list_display = ["__str__", "term"]
     list_filter = ["term"]
+    list_select_related = ["term"]
 
     def save_via_service(self, request, obj, form, change):
         data = {f: form.cleaned_data[f] for f in ("number", "title", "description")}

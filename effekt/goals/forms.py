@@ -1,6 +1,7 @@
 """Forms parse and present input; the domain operations in services.py decide and save."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from effekt.organisations.models import Organisation
@@ -156,8 +157,8 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args, plan, units=None, **kwargs):
         super().__init__(*args, **kwargs)
-        queryset = Organisation.objects.valid_in_year(plan.year).exclude(
-            kind=Organisation.Kind.COUNCIL
+        queryset = Organisation.objects.valid_in_year(plan.year).filter(
+            Q(kind__in=Organisation.OPERATING_KINDS) | Q(pk=plan.organisation_id)
         )
         if units is not None:
             queryset = queryset.filter(pk__in=units)

@@ -60,7 +60,6 @@ def term_save(*, user, term=None, data):
                 )
     if term is None:
         return create_audited(user=user, obj=candidate)
-    term.refresh_from_db()
     return update_audited(user=user, obj=term, data=data)
 
 
@@ -152,7 +151,7 @@ def _check_plan_organisation(organisation, year):
 
 
 def plan_create(*, user, organisation, year, responsibility="", direction="", predecessor=None):
-    if not access.can_create_plan(user, organisation):
+    if not access.can_write_for(user, organisation):
         raise access.PermissionDenied(_("You do not have permission to do this."))
     _check_plan_organisation(organisation, year)
     plan = Plan(
@@ -382,11 +381,21 @@ def _check_activity(effect_goal, data):
             "unit": unit,
             "year": year,
         }
+    elif unit is not None and not (
+        unit.kind in Organisation.OPERATING_KINDS or unit.pk == effect_goal.plan.organisation_id
+    ):
+        errors["responsible_unit"] = _(
+            "Choose an administration or unit, or the organisation itself, as responsible."
+        )
     start, end = data.get("start_date"), data.get("end_date")
     if start and end and (end < datetime.date(year, 1, 1) or start > datetime.date(year, 12, 31)):
         errors["end_date"] = _("The activity must take place at least partly in %(year)s.") % {
             "year": year
         }
+    elif start and end and (start.year < year - 5 or end.year > year + 5):
+        errors["end_date"] = _(
+            "An activity can run at most five years before or after %(year)s."
+        ) % {"year": year}
     if errors:
         raise ValidationError(errors)
 
@@ -445,4 +454,4 @@ def comment_add(*, user, plan, text, effect_goal=None, reply_to=None):
 def visible_organisations_for_new_plan(user, year):
     """Organisations the user may create a plan for in `year` that do not have one yet."""
     candidates = Organisation.objects.with_plans().valid_in_year(year).exclude(plans__year=year)
-    return [org for org in candidates if access.can_create_plan(user, org)]
+    return [org for org in candidates if access.can_write_for(user, org)]

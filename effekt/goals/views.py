@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from effekt.core.views import delete_page, form_page
+from effekt.core.views import delete_page, form_page, parse_int, parse_year
 from effekt.organisations import access
 from effekt.organisations.access import Action
 from effekt.organisations.models import Organisation
@@ -35,21 +35,16 @@ from .models import Activity, Assignment, Comment, EffectGoal, Plan, StrategicGo
 
 
 def _selected_year(request, years):
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = None
-    if year is None or not 1990 <= year <= 2100:
+    year = parse_year(request.GET.get("year"))
+    if year is None:
         today = timezone.localdate().year
         year = today if (today in years or not years) else max(years)
     return year
 
 
 def _selected_organisation(request):
-    value = request.GET.get("organisation", "")
-    if not value.isdigit():
-        return None
-    return Organisation.objects.filter(pk=int(value)).first()
+    pk = parse_int(request.GET.get("organisation"), minimum=1)
+    return Organisation.objects.filter(pk=pk).first() if pk else None
 
 
 def _require(request, action, obj):
@@ -157,7 +152,11 @@ def term_list(request):
 @login_required
 def term_detail(request, pk):
     term = get_object_or_404(Term.objects.select_related("vision"), pk=pk)
-    goals = term.strategic_goals.annotate(effect_goal_count=Count("effect_goals"))
+    goals = term.strategic_goals.annotate(
+        effect_goal_count=Count(
+            "effect_goals", filter=access.visible_plans_q(request.user, "effect_goals__plan__")
+        )
+    )
     assignments = term.assignments.prefetch_related("recipients").order_by("year", "title")
     return render(
         request,
@@ -228,11 +227,12 @@ def strategic_goal_edit(request, term_pk=None, pk=None):
     goal = get_object_or_404(StrategicGoal.objects.select_related("term"), pk=pk) if pk else None
     term = goal.term if goal else get_object_or_404(Term, pk=term_pk)
     _require(request, Action.CHANGE if goal else Action.CREATE, goal or StrategicGoal)
+    number = goal.number if goal else None  # before the form binds to the goal
     form = StrategicGoalForm(request.POST or None, instance=goal)
 
     def save(data):
         if goal is not None and data.get("number") is None:
-            data["number"] = goal.number
+            data["number"] = number
         return services.strategic_goal_save(user=request.user, term=term, goal=goal, data=data)
 
     return form_page(
@@ -353,13 +353,11 @@ def assignment_delete(request, pk):
 def plan_list(request):
     years = selectors.years_with_data()
     year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() else None
+    year = parse_year(year)
     organisation = _selected_organisation(request)
     plans = selectors.plans_list(user=request.user, year=year, organisation=organisation)
     next_year = timezone.localdate().year + 1
-    may_create = bool(
-        access.grants_for(request.user).is_admin or access.grants_for(request.user).edit_orgs
-    )
+    may_create = access.writes_for_any(request.user)
     return render(
         request,
         "goals/plan_list.html",
@@ -377,17 +375,14 @@ def plan_list(request):
 
 @login_required
 def plan_create(request):
-    try:
-        year = int(request.POST.get("year") or request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
-    organisations = services.visible_organisations_for_new_plan(request.user, year)
-    if (
-        not organisations
-        and not access.grants_for(request.user).edit_orgs
-        and not access.grants_for(request.user).is_admin
-    ):
+    year = (
+        parse_year(request.POST.get("year"))
+        or parse_year(request.GET.get("year"))
+        or timezone.localdate().year
+    )
+    if not access.writes_for_any(request.user):
         raise access.PermissionDenied(_("You do not have permission to do this."))
+    organisations = services.visible_organisations_for_new_plan(request.user, year)
     form = PlanCreateForm(request.POST or None, organisations=organisations, initial={"year": year})
     return form_page(
         request,
@@ -445,7 +440,7 @@ def plan_detail(request, pk):
             "may_reply": access.can(request.user, Action.REPLY, plan),
             "may_copy": not plan.successors.exists()
             and any(
-                access.can_create_plan(request.user, org)
+                access.can_write_for(request.user, org)
                 for org in [plan.organisation, *plan.organisation.successors.all()]
             ),
         },
@@ -517,6 +512,9 @@ def plan_reopen(request, pk):
 @login_required
 def plan_copy_forward(request, pk):
     plan = _plan_or_404(request, pk)
+    targets = [plan.organisation, *plan.organisation.successors.all()]
+    if not any(access.can_write_for(request.user, org) for org in targets):
+        raise access.PermissionDenied(_("You do not have permission to do this."))
     form = CopyForwardForm(request.POST or None, plan=plan)
     return form_page(
         request,
@@ -545,10 +543,10 @@ def comment_add(request, pk):
     form = CommentForm(request.POST)
     effect_goal = None
     reply_to = None
-    if request.POST.get("effect_goal", "").isdigit():
-        effect_goal = get_object_or_404(EffectGoal, pk=int(request.POST["effect_goal"]), plan=plan)
-    if request.POST.get("reply_to", "").isdigit():
-        reply_to = get_object_or_404(Comment, pk=int(request.POST["reply_to"]), plan=plan)
+    if goal_pk := parse_int(request.POST.get("effect_goal"), minimum=1):
+        effect_goal = get_object_or_404(EffectGoal, pk=goal_pk, plan=plan)
+    if reply_pk := parse_int(request.POST.get("reply_to"), minimum=1):
+        reply_to = get_object_or_404(Comment, pk=reply_pk, plan=plan)
     target_url = (effect_goal or plan).get_absolute_url()
     if form.is_valid():
         try:

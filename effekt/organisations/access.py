@@ -12,10 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from . import models
 from .models import Organisation, Role
 
 SCOPE_MUNICIPAL = "municipal"  # vision, terms, strategic goals, assignments
-SCOPE_ORGANISATION = "organisation"  # the organisation tree and roles
+SCOPE_ORGANISATION = models.SCOPE_ORGANISATION  # the organisation tree and roles
 SCOPE_PLAN = "plan"  # plans and effect goals
 SCOPE_ACTIVITY = "activity"  # activities (unit editors may write those of their unit)
 SCOPE_COMMENT = "comment"  # dialogue comments
@@ -198,7 +199,10 @@ def can_write_for(user, organisation) -> bool:
     return grants.is_admin or organisation.pk in grants.edit_orgs
 
 
-can_create_plan = can_write_for
+def writes_for_any(user) -> bool:
+    """Does the user write the documents of at least one organisation?"""
+    grants = grants_for(user)
+    return grants.is_admin or bool(grants.edit_orgs)
 
 
 def can_add_activity(user, effect_goal, unit_id=None) -> bool:

@@ -56,9 +56,19 @@ class AuditedAdmin(admin.ModelAdmin):
         for obj in queryset:
             self.delete_via_service(request, obj)
 
-    def changeform_view(self, request, *args, **kwargs):
+    def _refusal_shown(self, view, request, *args, **kwargs):
+        """A domain operation's refusal becomes a message on the same page, not a server error."""
         try:
-            return super().changeform_view(request, *args, **kwargs)
+            return view(request, *args, **kwargs)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return HttpResponseRedirect(request.get_full_path())
+
+    def changeform_view(self, request, *args, **kwargs):
+        return self._refusal_shown(super().changeform_view, request, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        return self._refusal_shown(super().delete_view, request, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        return self._refusal_shown(super().changelist_view, request, *args, **kwargs)

@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-# The access policy (access.py) builds on these models; it names this scope "organisation".
-access_scope_organisation = "organisation"
+# The access policy (access.py) builds on these models and takes this scope name from here.
+SCOPE_ORGANISATION = "organisation"
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -36,11 +36,13 @@ class Organisation(models.Model):
         ADMINISTRATION = "administration", _("Administration")
         UNIT = "unit", _("Unit")
 
-    access_scope = access_scope_organisation
+    access_scope = SCOPE_ORGANISATION
 
     PLAN_KINDS = (Kind.EXECUTIVE_BOARD, Kind.BOARD, Kind.COMPANY, Kind.FEDERATION)
     # Companies and federations relate to the strategic goals; effect goals are optional for them.
     EFFECT_GOALS_OPTIONAL_KINDS = (Kind.COMPANY, Kind.FEDERATION)
+    # Where the work is done: the officials who can be responsible for activities.
+    OPERATING_KINDS = (Kind.ADMINISTRATION, Kind.UNIT)
 
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
@@ -108,7 +110,7 @@ class Role(models.TextChoices):
 class RoleAssignment(models.Model):
     """A user's role, scoped to an organisation and everything below it."""
 
-    access_scope = access_scope_organisation
+    access_scope = SCOPE_ORGANISATION
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -18,7 +18,7 @@ from .demo import DEMO_USERNAME_PREFIX
 from .models import Organisation
 
 # Models whose history can be opened at /historik/<model>/<pk>/ (app_label.model → allowed).
-HISTORY_APPS = {"goals", "organisations"}
+HISTORY_APPS = {"goals", "organisations", "followup"}
 
 
 @login_required
@@ -27,9 +27,9 @@ def object_history(request, model, pk):
         content_type = ContentType.objects.get_by_natural_key(*model.split(".", 1))
     except (ContentType.DoesNotExist, TypeError, ValueError) as exc:
         raise Http404 from exc
-    if content_type.app_label not in HISTORY_APPS:
-        raise Http404
     model_class = content_type.model_class()
+    if content_type.app_label not in HISTORY_APPS or not hasattr(model_class, "access_scope"):
+        raise Http404
     obj = model_class.objects.filter(pk=pk).first()
     records = ChangeRecord.objects.filter(content_type=content_type, object_id=pk)
     if obj is None:
@@ -37,7 +37,8 @@ def object_history(request, model, pk):
         if not access.grants_for(request.user).reads_everything or not records.exists():
             raise Http404
     else:
-        access.require(request.user, Action.VIEW_HISTORY, obj)
+        if not access.can(request.user, Action.VIEW_HISTORY, obj):
+            raise Http404  # as on the object's own page: a draft of another organisation is not there
         records = history_of(obj)
     return render(
         request,
