@@ -29,7 +29,16 @@ from .forms import (
     ReturnForm,
     StepForm,
 )
-from .models import Compilation, Cycle, Period, ProcessStep, Report
+from .models import (
+    AssignmentReport,
+    Compilation,
+    Cycle,
+    GoalAssessment,
+    Period,
+    ProcessStep,
+    Report,
+    StrategicGoalAnalysis,
+)
 
 # --- cycle ---------------------------------------------------------------------------------
 
@@ -200,13 +209,29 @@ def _report_context(request, report, **extra):
     }
 
 
+FORM_PREFIX = {
+    GoalAssessment: "goal",
+    AssignmentReport: "assignment",
+    StrategicGoalAnalysis: "analysis",
+}
+
+
+def _prefix(obj):
+    """The form prefix of a versioned object on the report or compilation page."""
+    if isinstance(obj, Report):
+        return "report"
+    if isinstance(obj, Compilation):
+        return "compilation"
+    return f"{FORM_PREFIX[type(obj)]}-{obj.pk}"
+
+
 def _report_forms(report, data=None):
     goal_forms = [
         (
             row,
             GoalAssessmentForm(
                 data,
-                prefix=f"goal-{row.pk}",
+                prefix=_prefix(row),
                 initial={
                     "version": row.version,
                     "assessment": row.assessment,
@@ -223,7 +248,7 @@ def _report_forms(report, data=None):
             row,
             AssignmentReportForm(
                 data,
-                prefix=f"assignment-{row.pk}",
+                prefix=_prefix(row),
                 initial={"version": row.version, "progress": row.progress, "comment": row.comment},
             ),
         )
@@ -231,7 +256,7 @@ def _report_forms(report, data=None):
     ]
     mission_form = MissionForm(
         data,
-        prefix="report",
+        prefix=_prefix(report),
         initial={"version": report.version, "mission_results": report.mission_results},
     )
     return goal_forms, assignment_forms, mission_form
@@ -262,9 +287,7 @@ def report_edit(request, pk):
                     assignments=[{"id": row.pk, **f.cleaned_data} for row, f in assignment_forms],
                 )
             except EditConflict as conflict:
-                conflicts = _show_conflicts(
-                    data, conflict, goal_forms, assignment_forms, mission_form
-                )
+                conflicts = _take_their_versions(data, conflict)
                 goal_forms, assignment_forms, mission_form = _report_forms(report, data)
             except ValidationError as error:
                 add_validation_error(mission_form, error)
@@ -286,18 +309,13 @@ def report_edit(request, pk):
     return render(request, "followup/report_edit.html", context, status=status)
 
 
-def _show_conflicts(data, conflict, goal_forms, assignment_forms, mission_form):
-    """Keep the editor's input, take the other person's version number, and return
-    {form prefix: the other person's saved object} to show beside the field."""
-    prefix_of = {row: f.prefix for row, f in goal_forms + assignment_forms}
+def _take_their_versions(data, conflict):
+    """After an edit conflict: keep the editor's input, take the other person's version numbers
+    (so the next save goes through) and return {form prefix: the other person's saved object}
+    to show beside the fields concerned."""
     shown = {}
     for obj in conflict.conflicts:
-        if isinstance(obj, Report):
-            prefix = mission_form.prefix
-        else:
-            prefix = next(
-                p for row, p in prefix_of.items() if row.pk == obj.pk and type(row) is type(obj)
-            )
+        prefix = _prefix(obj)
         data[f"{prefix}-version"] = str(obj.version)
         shown[prefix] = obj
     return shown
@@ -434,7 +452,7 @@ def compilation_edit(request, pk):
     def build():
         main = CompilationForm(
             data,
-            prefix="compilation",
+            prefix=_prefix(compilation),
             initial={
                 "version": compilation.version,
                 "overall_analysis": compilation.overall_analysis,
@@ -446,7 +464,7 @@ def compilation_edit(request, pk):
             (
                 a,
                 AnalysisForm(
-                    data, prefix=f"analysis-{a.pk}", initial={"version": a.version, "text": a.text}
+                    data, prefix=_prefix(a), initial={"version": a.version, "text": a.text}
                 ),
             )
             for a in analyses
@@ -467,10 +485,7 @@ def compilation_edit(request, pk):
                 analyses=[{"id": a.pk, **f.cleaned_data} for a, f in rows],
             )
         except EditConflict as conflict:
-            for obj in conflict.conflicts:
-                prefix = "compilation" if isinstance(obj, Compilation) else f"analysis-{obj.pk}"
-                data[f"{prefix}-version"] = str(obj.version)
-                conflicts[prefix] = obj
+            conflicts = _take_their_versions(data, conflict)
             main, rows = build()
         except ValidationError as error:
             add_validation_error(main, error)
