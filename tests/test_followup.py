@@ -476,3 +476,33 @@ def test_interim_compilation_leaves_out_companies(world, cycle, office):
     annual = services.compilation_create(user=office, period=cycle.periods.get(kind="annual"))
     assert selectors.compilation_data(interim)["total"]["counts"]["not_assessed"] == 1
     assert selectors.compilation_data(annual)["total"]["counts"]["not_assessed"] == 3
+
+
+def test_two_people_editing_the_compilation_analysis(world, cycle, office, client_for):
+    compilation = services.compilation_create(user=office, period=cycle.periods.get(kind="annual"))
+    analysis = compilation.goal_analyses.order_by("strategic_goal__number").first()
+
+    def form(text):
+        data = {
+            "compilation-version": compilation.version,
+            "compilation-overall_analysis": "",
+            "compilation-green_threshold": "75",
+            "compilation-yellow_threshold": "60",
+        }
+        for a in compilation.goal_analyses.all():
+            data[f"analysis-{a.pk}-version"] = a.version
+            data[f"analysis-{a.pk}-text"] = text if a.pk == analysis.pk else ""
+        return data
+
+    first, second = form("Första analysen."), form("Andra analysen.")
+    url = f"/uppfoljning/sammanstallningar/{compilation.pk}/andra/"
+    assert client_for(office).post(url, first).status_code == 302
+    colleague = client_for(world.users["administrator"])
+    response = colleague.post(url, second)
+    assert response.status_code == 409
+    assert (
+        "Första analysen." in response.content.decode()
+        and "Andra analysen." in response.content.decode()
+    )
+    analysis.refresh_from_db()
+    assert analysis.text == "Första analysen."
