@@ -44,6 +44,7 @@ demo: install messages  ## install, create the SQLite database, load the demo mu
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	@mkdir -p var
 	DJANGO_SETTINGS_MODULE=effekt.settings.test $(PY) manage.py makemigrations --check --dry-run -v0
 
 test: install-dev messages lint  ## the whole suite on SQLite (browser tests included)
