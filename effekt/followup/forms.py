@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from effekt.goals.forms import DateInput
 
-from .models import Assessment, AssignmentProgress, Compilation
+from .models import Assessment, AssignmentProgress
 
 
 class CycleForm(forms.Form):
@@ -130,13 +130,11 @@ class AnalysisForm(VersionedForm):
     )
 
 
-class AdoptForm(forms.ModelForm):
-    class Meta:
-        model = Compilation
-        fields = ["adopted_on", "minutes_paragraph", "case_number"]
-        widgets = {"adopted_on": DateInput}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.required = True
+class AdoptForm(forms.Form):
+    adopted_on = forms.DateField(label=_("Adopted by the council on"), widget=DateInput)
+    minutes_paragraph = forms.CharField(
+        label=_("Paragraph in the minutes"), max_length=50, help_text=_("For example KF § 45.")
+    )
+    case_number = forms.CharField(
+        label=_("Case number"), max_length=50, help_text=_("For example KS2018/123.")
+    )

@@ -120,28 +120,12 @@ def report_detail(*, report_id):
     )
 
 
-def previous_assessments(report):
-    """{effect goal id: the latest earlier assessment of the same goal or its predecessor}.
-
-    For an annual report that is the interim report of the same year; for an interim report,
-    last year's annual report of the goal the effect goal continues.
-    """
-    goals = [row.effect_goal for row in report.assessments.all()]
-    ids = {g.pk for g in goals} | {g.predecessor_id for g in goals if g.predecessor_id}
-    earlier = (
-        GoalAssessment.objects.filter(effect_goal_id__in=ids)
-        .filter(
-            Q(report__status=Report.Status.ACCEPTED)
-            | Q(report__organisation_id=report.organisation_id)
-        )
-        .exclude(report=report)
-        .filter(report__period__ends_on__lt=report.period.ends_on)
-        .select_related("report__period__cycle")
-        .order_by("report__period__ends_on")
-    )
+def _latest_by_goal(goals, assessments):
+    """{effect goal id: the last of `assessments` (ordered by period) for the goal or, for a goal
+    copied from last year, for the goal it continues}."""
     latest = {}
-    for row in earlier:
-        latest[row.effect_goal_id] = row  # ordered: the last one wins
+    for row in assessments.order_by("report__period__ends_on", "pk"):
+        latest[row.effect_goal_id] = row  # the last one wins
     result = {}
     for goal in goals:
         found = latest.get(goal.pk) or latest.get(goal.predecessor_id)
@@ -150,25 +134,37 @@ def previous_assessments(report):
     return result
 
 
-def latest_assessments(effect_goals):
-    """{effect goal id: latest assessment (with its report's period) of the goal or, for a goal
-    copied into a new year, of the goal it continues}. Used under each effect goal in the plan."""
-    goals = list(effect_goals)
+def _assessments_of(goals):
     ids = {g.pk for g in goals} | {g.predecessor_id for g in goals if g.predecessor_id}
-    rows = (
-        GoalAssessment.objects.filter(effect_goal_id__in=ids, report__status=Report.Status.ACCEPTED)
-        .exclude(assessment="")
-        .select_related("report__period__cycle")
-        .order_by("report__period__ends_on", "pk")
+    return GoalAssessment.objects.filter(effect_goal_id__in=ids).select_related(
+        "report__period__cycle"
     )
-    latest = {}
-    for row in rows:
-        latest[row.effect_goal_id] = row
-    return {
-        goal.pk: latest.get(goal.pk) or latest.get(goal.predecessor_id)
-        for goal in goals
-        if latest.get(goal.pk) or latest.get(goal.predecessor_id)
-    }
+
+
+def previous_assessments(report):
+    """{effect goal id: the latest earlier assessment of the same goal or its predecessor}, from
+    accepted reports or the organisation's own: for an annual report the interim report of the
+    same year; for an interim report last year's annual report."""
+    goals = [row.effect_goal for row in report.assessments.all()]
+    earlier = (
+        _assessments_of(goals)
+        .filter(
+            Q(report__status=Report.Status.ACCEPTED)
+            | Q(report__organisation_id=report.organisation_id)
+        )
+        .filter(report__period__ends_on__lt=report.period.ends_on)
+    )
+    return _latest_by_goal(goals, earlier)
+
+
+def latest_assessments(effect_goals):
+    """{effect goal id: the latest assessment in an accepted report}, shown under each effect goal
+    of a plan so that planning starts from the analysis."""
+    goals = list(effect_goals)
+    accepted = (
+        _assessments_of(goals).filter(report__status=Report.Status.ACCEPTED).exclude(assessment="")
+    )
+    return _latest_by_goal(goals, accepted)
 
 
 # --- compilation ---------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from effekt.core.audit import record
 from effekt.core.models import ChangeRecord
 from effekt.core.services import (
     EditConflict,
@@ -376,14 +375,13 @@ def reminders_send(*, user, period):
             "deadline": period.deadline.isoformat(),
         }
         messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, addresses))
-        reminder = Reminder.objects.create(
-            period=period, organisation=organisation, sent_by=user, recipients=", ".join(addresses)
-        )
-        record(
+        recipients = ", ".join(addresses)
+        create_audited(
             user=user,
-            action=ChangeRecord.Action.CREATE,
-            obj=reminder,
-            message=_("Reminder sent to %(recipients)s") % {"recipients": reminder.recipients},
+            obj=Reminder(
+                period=period, organisation=organisation, sent_by=user, recipients=recipients
+            ),
+            message=_("Reminder sent to %(recipients)s") % {"recipients": recipients},
         )
         sent += 1
     send_mass_mail(messages, fail_silently=False)

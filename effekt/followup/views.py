@@ -511,7 +511,7 @@ def compilation_edit(request, pk):
 def compilation_adopt(request, pk):
     compilation = _compilation(pk)
     access.require(request.user, Action.CHANGE, compilation)
-    form = AdoptForm(request.POST or None, instance=None)
+    form = AdoptForm(request.POST or None)
     return form_page(
         request,
         form=form,
