@@ -36,7 +36,7 @@ PINNED = {
     "/uppdrag/{assignment}/ta-bort/": 4,
     "/planer/": 7,
     "/planer/ny/": 5,
-    "/planer/{plan}/": 15,  # + the latest assessment of each effect goal (follow-up)
+    "/planer/{plan}/": 16,  # + latest assessments (follow-up) and targets (indicators)
     "/planer/{plan}/andra/": 9,
     "/planer/{plan}/ta-bort/": 9,
     "/planer/{plan}/anta/": 9,

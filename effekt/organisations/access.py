@@ -22,6 +22,7 @@ SCOPE_ACTIVITY = "activity"  # activities (unit editors may write those of their
 SCOPE_COMMENT = "comment"  # dialogue comments
 SCOPE_REPORT = "report"  # follow-up reports and what is in them
 SCOPE_COMPILATION = "compilation"  # the executive board's compilation of a period
+SCOPE_INDICATOR = "indicator"  # indicators, their series and measurements
 
 PLAN_ADOPTED = "adopted"  # the status value of an adopted plan (goals.Plan.Status.ADOPTED)
 REPORT_SUBMITTED = "submitted"  # followup.Report.Status values the policy needs
@@ -148,6 +149,15 @@ def can(user, action, obj) -> bool:
 
     if scope == SCOPE_REPORT:
         return _can_report(grants, action, obj.access_report)
+    if scope == SCOPE_INDICATOR:
+        if action in (Action.VIEW, Action.VIEW_HISTORY):
+            return True
+        if isinstance(obj, type):
+            return grants.manages_municipality or bool(grants.edit_orgs)
+        indicator = obj.access_indicator
+        return grants.manages_municipality or (
+            indicator.owner_id is not None and indicator.owner_id in grants.edit_orgs
+        )
     if scope == SCOPE_COMPILATION:
         if action in (Action.VIEW, Action.VIEW_HISTORY):
             return True

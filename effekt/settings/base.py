@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "effekt.organisations",
     "effekt.goals",
     "effekt.followup",
+    "effekt.indicators",
 ]
 
 MIDDLEWARE = [
@@ -135,3 +136,9 @@ LOGGING = {
 }
 
 FORM_RENDERER = "effekt.core.forms.FormRenderer"
+
+# Kolada, the open national database of municipal key figures (API v3).
+KOLADA_BASE_URL = os.environ.get("KOLADA_BASE_URL", "https://api.kolada.se/v3/")
+KOLADA_TIMEOUT = float(os.environ.get("KOLADA_TIMEOUT", "30"))
+# The municipality this installation serves, by its Kolada id (0381 = Enköping).
+EFFEKT_MUNICIPALITY_CODE = os.environ.get("EFFEKT_MUNICIPALITY_CODE", "0381")
