@@ -18,5 +18,6 @@ urlpatterns = [
     path("", goals_views.home, name="home"),
     path("", include("effekt.goals.urls")),
     path("", include("effekt.followup.urls")),
+    path("", include("effekt.indicators.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -42,7 +42,7 @@ PINNED = {
     "/planer/{plan}/anta/": 9,
     "/planer/{plan}/nasta-ar/": 11,  # + who may write for the organisation next year
     "/planer/{plan}/effektmal/nytt/": 11,
-    "/effektmal/{goal}/": 8,
+    "/effektmal/{goal}/": 10,  # + latest assessment and measures panels
     "/effektmal/{goal}/andra/": 10,
     "/effektmal/{goal}/ta-bort/": 8,
     "/effektmal/{goal}/aktiviteter/ny/": 9,

@@ -41,12 +41,17 @@ def test_flipping_the_desired_direction_flips_the_judgement(points):
     assert down == flipped[up]
 
 
-@given(st.lists(st.tuples(YEARS, VALUES), max_size=MIN_VALUES - 1, unique_by=lambda p: p[0]), st.booleans())
+@given(
+    st.lists(st.tuples(YEARS, VALUES), max_size=MIN_VALUES - 1, unique_by=lambda p: p[0]),
+    st.booleans(),
+)
 def test_too_few_values_say_so(points, higher_is_better):
     assert judge(points, higher_is_better=higher_is_better).judgement == Judgement.TOO_FEW
 
 
-@given(st.lists(st.tuples(YEARS, VALUES), min_size=MIN_VALUES, max_size=30, unique_by=lambda p: p[0]))
+@given(
+    st.lists(st.tuples(YEARS, VALUES), min_size=MIN_VALUES, max_size=30, unique_by=lambda p: p[0])
+)
 def test_missing_values_are_left_out_not_guessed(points):
     assume(len(points) >= MIN_VALUES)
     holes = [(year + 200, None) for year, _v in points]

@@ -57,7 +57,7 @@ def update_audited(*, user, obj, data=None, m2m=None, message="", action=None):
     obj.full_clean()
     obj.save()
     _set_m2m(obj, m2m)
-    after = snapshot(obj)
+    after = snapshot(type(obj)._base_manager.get(pk=obj.pk))  # as stored (decimals, rounding)
     if after != before or message:
         record(
             user=user,

@@ -607,6 +607,7 @@ def effect_goal_detail(request, pk):
         {
             "goal": goal,
             "plan": goal.plan,
+            "panels": extensions.effect_goal_panels([goal]),
             "comment_form": CommentForm(),
             "may_change": access.can(request.user, Action.CHANGE, goal),
             "may_add_activity": access.can_add_activity(request.user, goal),

@@ -158,6 +158,10 @@ class Series(models.Model):
         )
         return f"{self.area_name}{gender}"
 
+    @property
+    def access_indicator(self):
+        return self.indicator
+
 
 class Measurement(models.Model):
     """One value of a series for one year, with where it came from."""
