@@ -1,20 +1,38 @@
 """`manage.py load_demo`: the demo municipality (Enköping 2016–2019) and its logins.
 
-The command lives in the follow-up app, which sits above goals: it loads the organisation, the
-goal chain and the plans (`effekt.goals.demo`) and then their follow-up (`effekt.followup.demo`),
-all in one transaction.
+Every app of Effekt may have a `demo` module with `load(report)`; they run in the order of
+INSTALLED_APPS (organisation and goals, then follow-up, then indicators) in one transaction. The
+first such module also answers `already_loaded()` and `logins()`. The command imports none of
+them by name, so the core depends on no domain app.
 """
 
 import time
+from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from effekt.followup import demo as followup_demo
-from effekt.goals import demo
 from effekt.organisations.demo import DemoBackend
+
+
+def demo_modules():
+    """The `demo` modules of Effekt's apps that can load data, in INSTALLED_APPS order."""
+    modules = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("effekt."):
+            continue
+        try:
+            module = import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.demo":
+                raise
+            continue
+        if hasattr(module, "load"):
+            modules.append(module)
+    return modules
 
 
 class Command(BaseCommand):
@@ -42,15 +60,19 @@ class Command(BaseCommand):
                 % {"backend": backend}
             )
 
-        if demo.already_loaded():
+        modules = demo_modules()
+        first = modules[0]
+        if first.already_loaded():
             self.stdout.write(
                 _("The municipality already exists (there is a council), so nothing was loaded.")
             )
         else:
             started = time.monotonic()
             report = self.stdout.write if options["verbosity"] >= 1 else (lambda message: None)
+            counts = {}
             with transaction.atomic():
-                counts = {**demo.load(report=report), **followup_demo.load(report=report)}
+                for module in modules:
+                    counts.update(module.load(report=report))
             seconds = time.monotonic() - started
             summary = ", ".join(f"{number} {name}" for name, number in counts.items())
             self.stdout.write(
@@ -59,10 +81,10 @@ class Command(BaseCommand):
                     % {"seconds": seconds, "summary": summary}
                 )
             )
-        self._print_logins(password)
+        self._print_logins(first, password)
 
-    def _print_logins(self, password):
-        rows = demo.logins()
+    def _print_logins(self, first, password):
+        rows = first.logins()
         if not rows:
             self.stdout.write(_("There are no demo users."))
             return
