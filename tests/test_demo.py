@@ -270,3 +270,25 @@ def test_demo_2019_interim_is_in_progress():
     assert reports.get(status=Report.Status.RETURNED).return_comment
     assert not Report.objects.filter(period__cycle__year=2019, period__kind="annual").exists()
     assert not Compilation.objects.filter(period__cycle__year=2019).exists()
+
+
+def test_demo_indicators_the_councils_ten_and_socialnamndens_measures():
+    from effekt.indicators.models import Indicator, Target
+    from effekt.indicators.selectors import council_indicators
+
+    load()
+    views = council_indicators()
+    assert [v.indicator.council_number for v in views] == list(range(1, 11))
+    assert all(len(v.series) == 3 for v in views), "own, comparison group and country"
+    assert {v.trend.judgement for v in views} - {"too_few"}, "most have a trend to judge"
+    tryggare = next(v for v in views if v.indicator.council_number == 4)
+    assert list(tryggare.indicator.kpi_links.values_list("kpi_id", flat=True)) == [
+        "U00405",
+        "N00610",
+    ]
+    targets = Target.objects.filter(
+        effect_goal__plan__organisation__name="Socialnämnden", effect_goal__plan__year=2019
+    )
+    assert targets.count() == 3
+    assert targets.filter(indicator__kpi_links__kpi_id="U31462", target_value=74).exists()
+    assert Indicator.objects.filter(owner__name="Socialnämnden").count() == 3
