@@ -168,21 +168,15 @@ def kpi_link_add(request, pk):
 @login_required
 @require_POST
 def kolada_fetch(request, pk):
-    from .kolada import KoladaError, kolada_import
+    from .kolada import KoladaError, fetch_summary, kolada_import
 
     indicator = _indicator_for_change(request, pk)
     try:
         fetch = kolada_import(user=request.user, indicators=[indicator])
     except (KoladaError, ValidationError) as error:
-        messages.error(request, str(getattr(error, "message", error)))
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
-        messages.success(
-            request,
-            _(
-                "Fetched from Kolada: %(created)s new, %(revised)s revised, %(deleted)s deleted values."
-            )
-            % {"created": fetch.created, "revised": fetch.revised, "deleted": fetch.deleted},
-        )
+        messages.success(request, fetch_summary(fetch))
     return redirect(indicator)
 
 
