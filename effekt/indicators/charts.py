@@ -1,10 +1,17 @@
-"""Line charts as SVG, drawn on the server so the same chart can go into a PDF.
+"""Line charts as SVG, drawn on the server and inlined into the page.
 
-Each chart has a title and a text description for assistive technology; the page shows the
-numbers in a table beside it. Series differ by dash pattern and marker as well as colour.
+Each chart is one image to assistive technology (role="img", named by its title and description);
+the page shows the numbers in a table beside it. Series differ by dash pattern and marker as well
+as colour.
+
+The chart has no viewBox: it is as wide as its box and a fixed number of pixels high, with the
+horizontal positions in per cent and everything else in pixels, so its text stays 12 px and its
+markers round however narrow the box (a phone, a cell of the overview's grid). The margins are
+wide enough for the smallest box likely (NARROWEST pixels).
 """
 
 import math
+import textwrap
 from decimal import Decimal
 from html import escape
 
@@ -18,17 +25,30 @@ STYLES = [  # colour (AA contrast on white), dash pattern, marker
     ("#6f2da8", "10 3 2 3", "diamond"),
     ("#b10e1e", "4 2", "circle"),
 ]
-WIDTH, HEIGHT = 720, 340
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 24, 88
+TEXT = "#1b1b1b"
+FONT_SIZE = 12
+DIGIT_WIDTH = 7.7  # px of a digit at FONT_SIZE in the wider fonts (DejaVu Sans, Segoe UI)
+NARROWEST = 280  # px: the narrowest box the margins are reckoned for
+TOP, PLOT_HEIGHT = 30, 200  # px
+LEGEND_ROW, LEGEND_LINE = 22, 15  # px: a legend entry, and each further line of its label
+LEGEND_CHARS = 34  # longer legend labels wrap
+RIGHT = 7.0  # per cent: room for half of the last year's label
+MAX_YEAR_LABELS = 6
 
 
 def _nice_step(span, ticks=5):
     raw = span / max(ticks, 1)
     magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
-    for factor in (1, 2, 2.5, 5, 10):
-        if raw <= factor * magnitude:
+    for factor in (1, 2, 5, 10):
+        if raw <= factor * magnitude * (1 + 1e-9):
             return factor * magnitude
     return 10 * magnitude
+
+
+def _decimals(step):
+    """Enough decimals to show every multiple of `step` exactly (0.2 → 1, 0.05 → 2)."""
+    exponent = Decimal(f"{step:.12g}").normalize().as_tuple().exponent
+    return max(0, -exponent)
 
 
 def _number(value, decimals=1):
@@ -37,30 +57,51 @@ def _number(value, decimals=1):
     )
 
 
+def _pct(value):
+    return f"{value:.2f}%"
+
+
 def _marker(kind, x, y, colour):
+    """A marker centred on (`x`, `y`); `x` is a length such as "41.20%" or "14"."""
+    if kind == "circle":
+        return f'<circle cx="{x}" cy="{y:.1f}" r="4" fill="{colour}"/>'
     if kind == "square":
-        return f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}"/>'
-    if kind == "triangle":
-        return f'<polygon points="{x:.1f},{y - 5:.1f} {x - 5:.1f},{y + 4:.1f} {x + 5:.1f},{y + 4:.1f}" fill="{colour}"/>'
-    if kind == "diamond":
-        return f'<polygon points="{x:.1f},{y - 5:.1f} {x + 5:.1f},{y:.1f} {x:.1f},{y + 5:.1f} {x - 5:.1f},{y:.1f}" fill="{colour}"/>'
-    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>'
+        return (
+            f'<rect x="{x}" y="{y:.1f}" width="8" height="8" transform="translate(-4 -4)" '
+            f'fill="{colour}"/>'
+        )
+    points = "0,-5 -5,4 5,4" if kind == "triangle" else "0,-5 5,0 0,5 -5,0"
+    return (
+        f'<svg x="{x}" y="{y:.1f}" overflow="visible">'
+        f'<polygon points="{points}" fill="{colour}"/></svg>'
+    )
+
+
+def _legend_lines(label):
+    return textwrap.wrap(label, LEGEND_CHARS, break_long_words=False) or [""]
 
 
 def line_chart(*, chart_id, title, description, lines, unit="", targets=(), breaks=()):
     """`lines`: [(label, [(year, value)])]; `targets`: [(year, value)]; `breaks`: [year]."""
     points = [(y, float(v)) for _label, pts in lines for y, v in pts if v is not None]
     points += [(y, float(v)) for y, v in targets]
+    legend = [_legend_lines(label) for label, _pts in lines] if points else []
+    legend_top = TOP + PLOT_HEIGHT + 44
+    height = legend_top - 6
+    height += sum(LEGEND_ROW + LEGEND_LINE * (len(rows) - 1) for rows in legend)
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="100%" height="{height}" '
         f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>'
+        f'<g font-family="system-ui, &quot;DejaVu Sans&quot;, sans-serif" '
+        f'font-size="{FONT_SIZE}" fill="{TEXT}">'
     )
     if not points:
+        no_values = _("No values yet.")
         return head + (
-            f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" font-size="16">'
-            f"{escape(_('No values yet.'))}</text></svg>"
+            f'<text x="50%" y="{height / 2:.0f}" text-anchor="middle" font-size="16">'
+            f"{escape(no_values)}</text></g></svg>"
         )
     years = [y for y, _v in points]
     first, last = min(years), max(years)
@@ -69,67 +110,81 @@ def line_chart(*, chart_id, title, description, lines, unit="", targets=(), brea
         low, high = low - 1, high + 1
     step = _nice_step(high - low)
     low, high = math.floor(low / step) * step, math.ceil(high / step) * step
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    decimals = _decimals(step)
+    ticks = [low + i * step for i in range(round((high - low) / step) + 1)]
+    tick_labels = [_number(value, decimals) for value in ticks]
+    label_width = max(len(label) for label in tick_labels) * DIGIT_WIDTH
+    left = max(8.0, 100 * (label_width + 12) / NARROWEST)  # per cent
+    plot_width = 100 - left - RIGHT
 
     def x(year):
-        return LEFT + (plot_w * (year - first) / (last - first) if last > first else plot_w / 2)
+        share = (year - first) / (last - first) if last > first else 0.5
+        return left + plot_width * share
 
     def y(value):
-        return TOP + plot_h * (1 - (value - low) / (high - low))
+        return TOP + PLOT_HEIGHT * (1 - (value - low) / (high - low))
 
-    parts = [
-        head,
-        '<g font-family="system-ui, DejaVu Sans, sans-serif" font-size="12" fill="#1b1b1b">',
-    ]
-    decimals = 0 if step >= 1 else 1 if step >= 0.1 else 2
-    value = low
-    while value <= high + step / 2:
+    bottom = TOP + PLOT_HEIGHT
+    parts = [head]
+    for value, label in zip(ticks, tick_labels, strict=True):
         parts.append(
-            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(value):.1f}" y2="{y(value):.1f}" stroke="#d0d3d4"/>'
-            f'<text x="{LEFT - 8}" y="{y(value) + 4:.1f}" text-anchor="end">{_number(value, decimals)}</text>'
+            f'<line x1="{_pct(left)}" x2="{_pct(100 - RIGHT)}" y1="{y(value):.1f}" '
+            f'y2="{y(value):.1f}" stroke="#d0d3d4"/>'
+            f'<text x="{_pct(left)}" dx="-8" y="{y(value) + 4:.1f}" text-anchor="end">'
+            f"{label}</text>"
         )
-        value += step
-    year_step = max(1, math.ceil((last - first + 1) / 12))
+    year_step = max(1, math.ceil((last - first + 1) / MAX_YEAR_LABELS))
     for year in range(first, last + 1, year_step):
         parts.append(
-            f'<text x="{x(year):.1f}" y="{TOP + plot_h + 18}" text-anchor="middle">{year}</text>'
+            f'<text x="{_pct(x(year))}" y="{bottom + 18}" text-anchor="middle">{year}</text>'
         )
     parts.append(
-        f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + plot_h}" y2="{TOP + plot_h}" stroke="#1b1b1b"/>'
+        f'<line x1="{_pct(left)}" x2="{_pct(100 - RIGHT)}" y1="{bottom}" y2="{bottom}" '
+        f'stroke="{TEXT}"/>'
     )
     if unit:
-        parts.append(f'<text x="8" y="{TOP - 8}">{escape(unit)}</text>')
+        parts.append(f'<text x="0" y="{TOP - 12}">{escape(unit)}</text>')
+    new_kpi = _("new KPI")
     for year in breaks:
+        bx = x(year - 0.5)
+        anchor = ' text-anchor="end" dx="-4"' if bx > 70 else ' dx="4"'
         parts.append(
-            f'<line x1="{x(year - 0.5):.1f}" x2="{x(year - 0.5):.1f}" y1="{TOP}" y2="{TOP + plot_h}" '
+            f'<line x1="{_pct(bx)}" x2="{_pct(bx)}" y1="{TOP}" y2="{bottom}" '
             f'stroke="#4a4a4a" stroke-dasharray="3 3"/>'
-            f'<text x="{x(year - 0.5) + 4:.1f}" y="{TOP + 12}">{escape(_("new KPI"))}</text>'
+            f'<text x="{_pct(bx)}" y="{TOP + 12}"{anchor}>{escape(new_kpi)}</text>'
         )
-    legend_y = HEIGHT - 40
-    for index, (label, pts) in enumerate(lines):
+    row_top = legend_top
+    for index, (_label, pts) in enumerate(lines):
         colour, dash, marker = STYLES[index % len(STYLES)]
-        coords = [(x(yr), y(float(v))) for yr, v in pts if v is not None]
-        if len(coords) > 1:
-            path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords)
-            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-            parts.append(
-                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr}/>'
-            )
-        parts.extend(_marker(marker, cx, cy, colour) for cx, cy in coords)
-        lx = LEFT + (index % 3) * 220
-        ly = legend_y + (index // 3) * 18
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        coords = [(x(yr), y(float(v))) for yr, v in pts if v is not None]
+        for (x1, y1), (x2, y2) in zip(coords, coords[1:], strict=False):
+            parts.append(
+                f'<line x1="{_pct(x1)}" y1="{y1:.1f}" x2="{_pct(x2)}" y2="{y2:.1f}" '
+                f'stroke="{colour}" stroke-width="2.5"{dash_attr}/>'
+            )
+        parts.extend(_marker(marker, _pct(cx), cy, colour) for cx, cy in coords)
+        rows = legend[index]
         parts.append(
-            f'<line x1="{lx}" x2="{lx + 28}" y1="{ly}" y2="{ly}" stroke="{colour}" stroke-width="2.5"{dash_attr}/>'
-            + _marker(marker, lx + 14, ly, colour)
-            + f'<text x="{lx + 34}" y="{ly + 4}">{escape(label)}</text>'
+            f'<line x1="0" x2="28" y1="{row_top}" y2="{row_top}" stroke="{colour}" '
+            f'stroke-width="2.5"{dash_attr}/>'
+            + _marker(marker, "14", row_top, colour)
+            + "".join(
+                f'<text x="36" y="{row_top + 4 + LEGEND_LINE * i}">{escape(text)}</text>'
+                for i, text in enumerate(rows)
+            )
         )
+        row_top += LEGEND_ROW + LEGEND_LINE * (len(rows) - 1)
+    target_word = _("target")
     for year, value in targets:
         tx, ty = x(year), y(float(value))
+        anchor = ' text-anchor="end" dx="-10"' if tx > 60 else ' dx="10"'
         parts.append(
-            f'<path d="M{tx - 7:.1f},{ty:.1f} L{tx:.1f},{ty - 7:.1f} L{tx + 7:.1f},{ty:.1f} L{tx:.1f},{ty + 7:.1f} Z" '
-            f'fill="none" stroke="#1b1b1b" stroke-width="2"/>'
-            f'<text x="{tx + 10:.1f}" y="{ty - 8:.1f}">{escape(_("target"))} {_number(float(value))}</text>'
+            f'<svg x="{_pct(tx)}" y="{ty:.1f}" overflow="visible">'
+            f'<path d="M-7,0 L0,-7 L7,0 L0,7 Z" fill="none" stroke="{TEXT}" stroke-width="2"/>'
+            f"</svg>"
+            f'<text x="{_pct(tx)}" y="{ty - 9:.1f}"{anchor}>'
+            f"{escape(target_word)} {_number(float(value))}</text>"
         )
     parts.append("</g></svg>")
     return "".join(parts)

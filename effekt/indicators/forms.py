@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Case, When
 from django.utils.translation import gettext_lazy as _
 
 from effekt.goals.models import YEAR_VALIDATORS
@@ -68,7 +69,10 @@ class MeasurementForm(forms.Form):
 
     def __init__(self, *args, indicator, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["series"].queryset = indicator.series.all()
+        own_first = Case(
+            When(role=Series.Role.OWN, then=0), When(role=Series.Role.COMPARISON, then=1), default=2
+        )
+        self.fields["series"].queryset = indicator.series.order_by(own_first, "gender", "area_name")
 
 
 class TargetForm(forms.ModelForm):

@@ -52,7 +52,11 @@ class Trend:
         change = formats.number_format(abs(self.slope or 0), decimal_pos=2, use_l10n=True)
         unit = f" {unit}" if unit else ""
         direction = _("risen") if (self.slope or 0) >= 0 else _("fallen")
-        p = formats.number_format(self.p_value, decimal_pos=3, use_l10n=True)
+        p = (
+            "< " + formats.number_format(0.001, decimal_pos=3, use_l10n=True)
+            if self.p_value < 0.001
+            else "= " + formats.number_format(self.p_value, decimal_pos=3, use_l10n=True)
+        )
         values = {
             "direction": direction,
             "change": change,
@@ -66,7 +70,7 @@ class Trend:
             return (
                 _(
                     "The %(n)s values from %(first)s to %(last)s show no clear direction: the changes "
-                    "are within what chance could give (p = %(p)s)."
+                    "are within what chance could give (p %(p)s)."
                 )
                 % values
             )
@@ -74,14 +78,14 @@ class Trend:
             return (
                 _(
                     "The value has %(direction)s by about %(change)s%(unit)s a year from %(first)s to "
-                    "%(last)s, in the desired direction; the trend is clear (p = %(p)s)."
+                    "%(last)s, in the desired direction; the trend is clear (p %(p)s)."
                 )
                 % values
             )
         return (
             _(
                 "The value has %(direction)s by about %(change)s%(unit)s a year from %(first)s to "
-                "%(last)s, against the desired direction; the trend is clear (p = %(p)s)."
+                "%(last)s, against the desired direction; the trend is clear (p %(p)s)."
             )
             % values
         )

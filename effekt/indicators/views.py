@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,9 +25,10 @@ def _chart(view, chart_id, small=False):
     lines = [(str(s.series), [(y, v) for y, v, _m in s.points]) for s in view.series]
     latest = view.own.latest if view.own else None
     description = view.trend.sentence(view.indicator.unit)
-    if latest:
+    if latest and latest[1] is not None:
+        value = formats.number_format(latest[1], decimal_pos=1, use_l10n=True)
         description = _("Latest value %(value)s (%(year)s). %(trend)s") % {
-            "value": latest[1],
+            "value": f"{value} {view.indicator.unit}".strip(),
             "year": latest[0],
             "trend": description,
         }
