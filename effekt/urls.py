@@ -19,5 +19,8 @@ urlpatterns = [
     path("", include("effekt.goals.urls")),
     path("", include("effekt.followup.urls")),
     path("", include("effekt.indicators.urls")),
+    path("", include("effekt.documents.urls_documents")),
+    path("", include("effekt.documents.urls_public")),
+    path("api/", include("effekt.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -23,11 +23,17 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_htmx",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
     "effekt.core",
     "effekt.organisations",
     "effekt.goals",
     "effekt.followup",
     "effekt.indicators",
+    "effekt.documents",
+    "effekt.api",
 ]
 
 MIDDLEWARE = [
@@ -142,3 +148,22 @@ KOLADA_BASE_URL = os.environ.get("KOLADA_BASE_URL", "https://api.kolada.se/v3/")
 KOLADA_TIMEOUT = float(os.environ.get("KOLADA_TIMEOUT", "30"))
 # The municipality this installation serves, by its Kolada id (0381 = Enköping).
 EFFEKT_MUNICIPALITY_CODE = os.environ.get("EFFEKT_MUNICIPALITY_CODE", "0381")
+
+# The REST API: token (or session) authentication, the same access policy as the pages.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Effekt API",
+    "DESCRIPTION": "Goal-based governance and follow-up: the goal chain, follow-up, indicators.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
