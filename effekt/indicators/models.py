@@ -91,7 +91,8 @@ class KpiLink(models.Model):
     class Meta:
         verbose_name = _("Kolada KPI")
         verbose_name_plural = _("Kolada KPIs")
-        ordering = ["indicator", "from_year"]
+        # the open start first on every database (SQLite and PostgreSQL sort NULL differently)
+        ordering = ["indicator", models.F("from_year").asc(nulls_first=True)]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "kpi_id"], name="unique_kpi_per_indicator")
         ]

@@ -66,7 +66,7 @@ def _indicators():
                 Prefetch("measurements", queryset=Measurement.objects.order_by("year"))
             ),
         ),
-        Prefetch("kpi_links", queryset=KpiLink.objects.order_by("from_year")),
+        Prefetch("kpi_links", queryset=KpiLink.objects.all()),  # Meta.ordering: open start first
         Prefetch(
             "targets", queryset=Target.objects.select_related("effect_goal__plan__organisation")
         ),
