@@ -4,3 +4,10 @@ document.addEventListener("DOMContentLoaded", function () {
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }
 });
+
+// The goal chain's year filter swaps the chain without reloading the page: keep the Excel link
+// pointing at what is shown.
+document.addEventListener("htmx:pushedIntoHistory", function () {
+  var link = document.getElementById("goal-chain-xlsx");
+  if (link) { link.search = window.location.search; }
+});
