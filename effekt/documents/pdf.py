@@ -1,0 +1,71 @@
+"""PDF documents (tagged, for screen readers), laid out in HTML and CSS (templates/documents/print/) and printed by WeasyPrint.
+
+The cover, the table of contents (page numbers by `target-counter`), the running header (the
+municipality and the title) and the footer ("Sida 3 av 12") come from print/base.html and
+print.css; each kind of document fills in the body. Nothing is fetched while printing: every
+style is inline and the charts are inline SVG, so a document never reaches out to the network.
+"""
+
+import logging
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+# WeasyPrint reports every step of every page at INFO (from its import on); the server log needs
+# none of it.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+from weasyprint import HTML  # noqa: E402
+
+from .content import Document  # noqa: E402
+
+CONTENT_TYPE = "application/pdf"
+
+
+def css_string(text: str) -> str:
+    """`text` as a CSS string literal, safe inside a <style> element."""
+    escaped = (
+        str(text)
+        .replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\a ")
+        .replace("<", "\\3c ")
+        .replace(">", "\\3e ")
+    )
+    return f'"{escaped}"'
+
+
+def page_counter_css() -> str:
+    """The footer's "Sida 3 av 12" as CSS `content`, translated around the two counters."""
+    number, total = "\x00number\x00", "\x00total\x00"
+    text = _("Page %(number)s of %(total)s") % {"number": number, "total": total}
+    literal = css_string(text)
+    return literal.replace(number, '" counter(page) "').replace(total, '" counter(pages) "')
+
+
+def _no_fetching(url, *args, **kwargs):
+    raise ValueError(f"documents fetch nothing: {url}")
+
+
+def html(document: Document) -> str:
+    return render_to_string(
+        f"documents/print/{document.kind}.html",
+        {
+            "doc": document,
+            "b": document.body,
+            "css": {
+                "municipality": css_string(document.municipality),
+                "title": css_string(document.title),
+                "status": css_string(_("Draft")),
+                "page": page_counter_css(),
+                "page_word": css_string(_("page")),
+            },
+        },
+    )
+
+
+def render(document: Document) -> bytes:
+    """The document as PDF bytes."""
+    printed = HTML(string=html(document), url_fetcher=_no_fetching, base_url="/")
+    # tagged: headings, lists, tables and reading order reach screen readers
+    return printed.write_pdf(pdf_tags=True)

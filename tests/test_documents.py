@@ -1,0 +1,480 @@
+"""PDF and Word documents of a plan, a report and the compilation, downloaded over HTTP and read
+back: the PDF with pdftotext, the .docx with python-docx. Swedish text, the decision on adopted
+documents, the frozen adopted version, page numbers, counts, amounts and access."""
+
+import datetime
+import io
+import re
+import shutil
+import subprocess
+from decimal import Decimal
+
+import docx
+import pytest
+from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
+
+from effekt.followup import services
+from effekt.followup.models import Compilation, Period
+from effekt.goals import services as goal_services
+from effekt.goals.models import EffectGoal, Plan
+from effekt.indicators import services as indicator_services
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+needs_pdftotext = pytest.mark.skipif(
+    shutil.which("pdftotext") is None,
+    reason="pdftotext (poppler-utils) is needed to read the PDF back",
+)
+
+
+# --- reading the documents back ------------------------------------------------------------
+
+
+def _normalise(text):
+    """No-break spaces count as spaces; words WeasyPrint hyphenated at a line end are joined;
+    all runs of white space become one space."""
+    text = text.replace("\u00a0", " ").replace("\u202f", " ")
+    text = re.sub("\u2010\\s*\n", "", text)
+    return re.sub(r"\s+", " ", text)
+
+
+def pdf_text(content, tmp_path):
+    path = tmp_path / "document.pdf"
+    path.write_bytes(content)
+    result = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    )
+    return _normalise(result.stdout.decode("utf-8"))
+
+
+def docx_text(content):
+    document = docx.Document(io.BytesIO(content))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    for section in document.sections:
+        parts += [p.text for p in section.header.paragraphs]
+        parts += [p.text for p in section.footer.paragraphs]
+    return _normalise("\n".join(parts)), document
+
+
+def sv(message, **values):
+    """A message as the Swedish document says it (whether or not it is translated yet)."""
+    with translation.override("sv"):
+        text = gettext(message)
+    return _normalise(text % values if values else text)
+
+
+# --- a year of governance through the domain operations -------------------------------------
+
+
+@pytest.fixture
+def office(world):
+    return world.users["executive_office"]
+
+
+@pytest.fixture
+def editor(world):
+    return world.users["organisation_editor"]
+
+
+def _adopted_plan(world, editor, office):
+    """Socialnämnden's plan 2017, adopted 14 December 2016 (SN § 112), two effect goals, an
+    activity; the council's assignment with 5 000 000 kr earmarked."""
+    goal_services.assignment_save(
+        user=office,
+        data={
+            "term": world.term,
+            "year": 2017,
+            "title": "Fritidshem för äldre elever",
+            "earmarked_amount": Decimal("5000000"),
+            "decision_reference": "KF § 12",
+        },
+        recipients=[world.social],
+    )
+    plan = goal_services.plan_create(
+        user=editor,
+        organisation=world.social,
+        year=2017,
+        responsibility="Nämnden ansvarar för individ- och familjeomsorgen i Enköping.",
+        direction="Fler ska bli självförsörjande – genom samverkan över gränserna.",
+    )
+    first = goal_services.effect_goal_create(
+        user=editor,
+        plan=plan,
+        title="Fler unga vuxna går från försörjningsstöd till arbete",
+        strategic_goals=[world.goals[0], world.goals[2]],
+    )
+    goal_services.effect_goal_create(
+        user=editor,
+        plan=plan,
+        title="Färre barn placeras utanför hemmet",
+        strategic_goals=[world.goals[1]],
+    )
+    goal_services.activity_create(
+        user=editor,
+        effect_goal=first,
+        data={
+            "title": "Språkstöd på Jobbcentrum",
+            "responsible_unit": world.unit,
+            "start_date": datetime.date(2017, 1, 1),
+            "end_date": datetime.date(2017, 12, 31),
+        },
+    )
+    return goal_services.plan_adopt(
+        user=editor, plan=plan, adopted_at=datetime.date(2016, 12, 14), reference="SN § 112"
+    )
+
+
+def _accepted_report(world, editor, office):
+    annual = Period.objects.get(cycle__year=2017, kind=Period.Kind.ANNUAL)
+    report = services.report_open(user=editor, organisation=world.social, period=annual)
+    first, second = report.assessments.order_by("effect_goal__number")
+    (assignment,) = report.assignment_reports.all()
+    services.report_save(
+        user=editor,
+        report=report,
+        mission_results="Hela uppdraget gick bra; väntetiderna blev kortare.",
+        version=report.version,
+        goals=[
+            {
+                "id": first.pk,
+                "version": first.version,
+                "assessment": "fulfilled",
+                "analysis": "Fler unga vuxna är självförsörjande än för ett år sedan.",
+                "reasons": "",
+                "actions": "",
+            },
+            {
+                "id": second.pk,
+                "version": second.version,
+                "assessment": "not_fulfilled",
+                "analysis": "Antalet placeringar ökade något under året.",
+                "reasons": "Brist på familjehem i närområdet.",
+                "actions": "Rekrytering av fler familjehem under våren.",
+            },
+        ],
+        assignments=[
+            {
+                "id": assignment.pk,
+                "version": assignment.version,
+                "progress": "completed",
+                "comment": "Fritidshemmet öppnade i augusti.",
+            }
+        ],
+    )
+    services.report_submit(user=editor, report=report)
+    return services.report_accept(user=office, report=report)
+
+
+@pytest.fixture
+def year(world, editor, office):
+    """2017: the plan adopted, the cycle, the report accepted and the annual compilation with
+    the office's analysis (not yet adopted)."""
+    plan = _adopted_plan(world, editor, office)
+    services.cycle_create(user=office, year=2017)
+    report = _accepted_report(world, editor, office)
+    annual = Period.objects.get(cycle__year=2017, kind=Period.Kind.ANNUAL)
+    compilation = services.compilation_create(user=office, period=annual)
+    services.compilation_save(
+        user=office,
+        compilation=compilation,
+        version=compilation.version,
+        overall_analysis="Året i stort: måluppfyllelsen ökade i hela kommunen.",
+        green_threshold=Decimal("75"),
+        yellow_threshold=Decimal("60"),
+        analyses=[
+            {"id": a.pk, "version": a.version, "text": f"Analys av mål {a.strategic_goal.number}."}
+            for a in compilation.goal_analyses.all()
+        ],
+    )
+    return {
+        "plan": plan,
+        "report": report,
+        "compilation": Compilation.objects.get(pk=compilation.pk),
+    }
+
+
+def _adopt(compilation, office):
+    return services.compilation_adopt(
+        user=office,
+        compilation=compilation,
+        adopted_on=datetime.date(2018, 4, 16),
+        minutes_paragraph="KF § 45",
+        case_number="KS2018/123",
+    )
+
+
+def _get(client, url, content_type):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response["Content-Type"] == content_type
+    return response
+
+
+# --- the plan ------------------------------------------------------------------------------
+
+
+@needs_pdftotext
+def test_plan_as_pdf_and_word(world, year, editor, client_for, tmp_path):
+    plan = year["plan"]
+    client = client_for(editor)
+    response = _get(client, f"/planer/{plan.pk}/plan.pdf", PDF)
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="Socialnamnden-plan-2017.pdf"')
+    assert "filename*=UTF-8''Socialn%C3%A4mnden-plan-2017.pdf" in disposition
+    decision = (
+        sv(
+            "Adopted by %(organisation)s on %(date)s",
+            organisation="Socialnämnden",
+            date="14 december 2016",
+        )
+        + ", SN § 112."
+    )
+    text = pdf_text(response.content, tmp_path)
+    for expected in (
+        "Enköpings kommun",
+        "Socialnämnden",
+        decision,
+        "Nämnden ansvarar för individ- och familjeomsorgen i Enköping.",
+        "Fler unga vuxna går från försörjningsstöd till arbete",
+        "Färre barn placeras utanför hemmet",
+        "Språkstöd på Jobbcentrum",
+        "Fritidshem för äldre elever",
+        "5 000 000 kr",
+        "KF § 12",
+        "Sida 2 av",
+    ):
+        assert expected in text, expected
+    pages = int(re.search(r"Sida 2 av (\d+)", text).group(1))
+    assert f"Sida {pages} av {pages}" in text
+    # the goal that supports two strategic goals is described once and referred to, in ”quotes”
+    assert text.count("Språkstöd på Jobbcentrum") == 1
+    assert "”" + sv("Effect goal") + " 1. Fler unga vuxna" in text
+
+    response = _get(client, f"/planer/{plan.pk}/plan.docx", DOCX)
+    assert "filename*=UTF-8''Socialn%C3%A4mnden-plan-2017.docx" in response["Content-Disposition"]
+    text, document = docx_text(response.content)
+    for expected in (
+        decision,
+        "Fler unga vuxna går från försörjningsstöd till arbete",
+        "Språkstöd på Jobbcentrum",
+        "5 000 000 kr",
+    ):
+        assert expected in text, expected
+    assert "Enköpings kommun" in document.sections[0].header.paragraphs[0].text
+    footer = document.sections[0].footer._element.xml
+    assert "PAGE" in footer and "NUMPAGES" in footer and "Sida" in footer
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert f"1. {world.goals[0].title}" in headings
+    assert document.core_properties.language == "sv-SE"
+
+
+def test_a_draft_plan_of_another_organisation_is_not_found(world, client_for):
+    plan = goal_services.plan_create(
+        user=world.users["other_editor"], organisation=world.school, year=2017
+    )
+    outsider = client_for(world.users["organisation_editor"])
+    for suffix in ("pdf", "docx"):
+        assert outsider.get(f"/planer/{plan.pk}/plan.{suffix}").status_code == 404
+        assert outsider.get(f"/planer/{plan.pk + 99}/plan.{suffix}").status_code == 404
+    assert (
+        client_for(world.users["other_editor"]).get(f"/planer/{plan.pk}/plan.docx").status_code
+        == 200
+    )
+    anonymous = Client().get(f"/planer/{plan.pk}/plan.pdf")
+    assert anonymous.status_code == 302 and "/logga-in/" in anonymous["Location"]
+    assert plan.status == Plan.Status.DRAFT
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+@needs_pdftotext
+def test_report_as_pdf_and_word(world, year, editor, client_for, tmp_path):
+    report = year["report"]
+    client = client_for(world.users["reader"])
+    response = _get(client, f"/uppfoljning/rapporter/{report.pk}/rapport.pdf", PDF)
+    assert (
+        "filename*=UTF-8''Socialn%C3%A4mnden-%C3%85rsrapport-2017.pdf"
+        in response["Content-Disposition"]
+    )
+    text = pdf_text(response.content, tmp_path)
+    counts = "1 uppfyllda, 0 delvis, 1 ej uppfyllda, 0 ej bedömda"
+    for expected in (
+        "Socialnämnden",
+        "Årsrapport 2017",
+        counts,
+        "50,0 % (rött)",
+        "Uppfyllt",
+        "Ej uppfyllt",
+        "Fler unga vuxna är självförsörjande än för ett år sedan.",
+        "Brist på familjehem i närområdet.",
+        "Rekrytering av fler familjehem under våren.",
+        "Fritidshemmet öppnade i augusti.",
+        "5 000 000 kr",
+        "Slutfört",
+        "Hela uppdraget gick bra; väntetiderna blev kortare.",
+        "Sida 2 av",
+    ):
+        assert expected in text, expected
+    text, document = docx_text(
+        _get(client, f"/uppfoljning/rapporter/{report.pk}/rapport.docx", DOCX).content
+    )
+    for expected in (counts, "Ej uppfyllt", "Brist på familjehem i närområdet.", "5 000 000 kr"):
+        assert expected in text, expected
+    # the assessment cell carries the colour and the words
+    cells = [c for t in document.tables for r in t.rows for c in r.cells if c.text == "Ej uppfyllt"]
+    assert any('w:fill="F4A3A3"' in cell._tc.xml for cell in cells)
+
+
+def test_a_draft_report_of_another_organisation_is_not_found(world, editor, office, client_for):
+    _adopted_plan(world, editor, office)
+    services.cycle_create(user=office, year=2017)
+    annual = Period.objects.get(cycle__year=2017, kind=Period.Kind.ANNUAL)
+    report = services.report_open(user=editor, organisation=world.social, period=annual)
+    outsider = client_for(world.users["other_editor"])
+    for suffix in ("pdf", "docx"):
+        assert (
+            outsider.get(f"/uppfoljning/rapporter/{report.pk}/rapport.{suffix}").status_code == 404
+        )
+    assert (
+        client_for(editor).get(f"/uppfoljning/rapporter/{report.pk}/rapport.docx").status_code
+        == 200
+    )
+
+
+# --- the compilation -------------------------------------------------------------------------
+
+
+@needs_pdftotext
+def test_draft_compilation_is_printed_from_todays_data(world, year, office, client_for, tmp_path):
+    compilation = year["compilation"]
+    client = client_for(world.users["reader"])
+    url = f"/uppfoljning/sammanstallningar/{compilation.pk}/sammanstallning.pdf"
+    text = pdf_text(_get(client, url, PDF).content, tmp_path)
+    assert sv("Draft – not adopted by the council") in text
+    assert "Fastställd av kommunfullmäktige" not in text
+    assert "Året i stort: måluppfyllelsen ökade i hela kommunen." in text
+    assert "Analys av mål 1." in text
+    # nothing is public before the council has adopted it
+    public = Client()
+    assert public.get("/offentligt/2017/arsredovisning/sammanstallning.pdf").status_code == 404
+    assert public.get("/offentligt/2017/arsredovisning/sammanstallning.docx").status_code == 404
+
+
+@needs_pdftotext
+def test_adopted_compilation_is_printed_as_adopted(
+    world, year, editor, office, client_for, tmp_path
+):
+    # a council indicator with values up to 2019: the 2017 compilation shows those up to 2017
+    indicator = indicator_services.indicator_save(
+        user=office,
+        data={"name": "Tryggare vardag", "unit": "%", "council_number": 4},
+    )
+    own = indicator.series.get()
+    for n, value in enumerate(["61.0", "62.5", "63.0", "64.5", "66.0", "67.5"]):
+        indicator_services.measurement_set(user=office, series=own, year=2012 + n, value=value)
+    indicator_services.measurement_set(user=office, series=own, year=2019, value="99.9")
+    compilation = _adopt(year["compilation"], office)
+    # after the adoption the plan is reopened and a goal renamed: the documents stay as adopted
+    plan = year["plan"]
+    goal_services.plan_reopen(user=office, plan=plan, reason="Rättelse")
+    goal = EffectGoal.objects.get(plan_id=plan.pk, number=2)
+    goal_services.effect_goal_update(
+        user=editor,
+        effect_goal=goal,
+        data={"title": "Ett nytt namn efter antagandet"},
+        strategic_goals=list(goal.strategic_goals.all()),
+    )
+    decision = (
+        "Fastställd av kommunfullmäktige den 16 april 2018, KF § 45, diarienummer KS2018/123."
+    )
+    client = client_for(world.users["reader"])
+    pdf = _get(client, f"/uppfoljning/sammanstallningar/{compilation.pk}/sammanstallning.pdf", PDF)
+    assert (
+        "filename*=UTF-8''Sammanst%C3%A4llning-%C3%85rsrapport-2017.pdf"
+        in pdf["Content-Disposition"]
+    )
+    text = pdf_text(pdf.content, tmp_path)
+    for expected in (
+        decision,
+        "Färre barn placeras utanför hemmet",
+        "1 uppfyllda, 0 delvis, 0 ej uppfyllda, 0 ej bedömda",
+        "0 uppfyllda, 0 delvis, 1 ej uppfyllda, 0 ej bedömda",
+        "50,0 % (rött)",
+        "Fritidshem för äldre elever",
+        "5 000 000 kr",
+        "Fritidshemmet öppnade i augusti.",
+        "Året i stort: måluppfyllelsen ökade i hela kommunen.",
+        "Tryggare vardag",
+        "Positiv trend",
+        "67,5",
+        "Sida 2 av",
+    ):
+        assert expected in text, expected
+    assert "Ett nytt namn efter antagandet" not in text
+    assert "99,9" not in text, "values after the compilation's year are left out"
+
+    word = _get(
+        client, f"/uppfoljning/sammanstallningar/{compilation.pk}/sammanstallning.docx", DOCX
+    )
+    text, document = docx_text(word.content)
+    for expected in (decision, "Färre barn placeras utanför hemmet", "5 000 000 kr", "67,5"):
+        assert expected in text, expected
+    assert "Ett nytt namn efter antagandet" not in text
+    assert len(document.inline_shapes) == 1, "the indicator's chart"
+
+    # the report in the adopted compilation prints as adopted, and says so
+    report_text = pdf_text(
+        _get(client, f"/uppfoljning/rapporter/{year['report'].pk}/rapport.pdf", PDF).content,
+        tmp_path,
+    )
+    assert "Färre barn placeras utanför hemmet" in report_text
+    assert "Ett nytt namn efter antagandet" not in report_text
+    assert "KF § 45" in report_text and "KS2018/123" in report_text
+
+    # public, without sign-in, at the public page's address
+    public = Client()
+    response = _get(public, "/offentligt/2017/arsredovisning/sammanstallning.pdf", PDF)
+    assert decision in pdf_text(response.content, tmp_path)
+    assert _get(public, "/offentligt/2017/arsredovisning/sammanstallning.docx", DOCX)
+    assert public.get("/offentligt/2017/delarsrapport/sammanstallning.pdf").status_code == 404
+    assert public.get("/offentligt/2017/bokslut/sammanstallning.pdf").status_code == 404
+    assert (
+        public.get(
+            f"/uppfoljning/sammanstallningar/{compilation.pk}/sammanstallning.pdf"
+        ).status_code
+        == 302
+    )
+
+
+def test_download_links_for_the_pages():
+    """The include the plan, report and compilation pages use for their download links."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    def links(**context):
+        return re.findall(r'href="([^"]+)"', render_to_string("documents/_downloads.html", context))
+
+    assert links(kind="plan", pk=3) == ["/planer/3/plan.pdf", "/planer/3/plan.docx"]
+    assert links(kind="report", pk=4) == [
+        "/uppfoljning/rapporter/4/rapport.pdf",
+        "/uppfoljning/rapporter/4/rapport.docx",
+    ]
+    assert links(kind="compilation", pk=5) == [
+        "/uppfoljning/sammanstallningar/5/sammanstallning.pdf",
+        "/uppfoljning/sammanstallningar/5/sammanstallning.docx",
+    ]
+    compilation = SimpleNamespace(period=SimpleNamespace(cycle=SimpleNamespace(year=2018)))
+    assert links(
+        kind="compilation", pk=5, public=True, kind_slug="arsredovisning", compilation=compilation
+    ) == [
+        "/offentligt/2018/arsredovisning/sammanstallning.pdf",
+        "/offentligt/2018/arsredovisning/sammanstallning.docx",
+    ]
