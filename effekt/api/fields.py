@@ -1,0 +1,86 @@
+"""Input hygiene for every value the API accepts.
+
+Nothing the API writes passes through Django forms, so the checks a form would make happen here:
+text must be a JSON string, no longer than its limit and free of characters that cannot be stored
+(PostgreSQL refuses NUL bytes; lone surrogates cannot be encoded); unknown fields are refused
+rather than silently ignored.
+"""
+
+import re
+
+from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
+
+# NUL, and the surrogate halves that only ever appear in broken input.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+# The limits of the page forms for the same texts.
+LONG_TEXT = 50_000
+TEXT = 20_000
+SHORT_TEXT = 10_000
+LINE = 300
+
+MAX_INT = 2_147_483_647  # the largest value a PositiveIntegerField holds on every database
+
+
+def printable(text: str) -> str:
+    """`text` safe to echo in a response: what cannot be stored or encoded becomes U+FFFD."""
+    return UNSTORABLE.sub("\ufffd", text)
+
+
+class Text(serializers.CharField):
+    """A string, at most `max_length` characters, without NUL bytes or lone surrogates."""
+
+    default_error_messages = {
+        "invalid": _("Expected text (a JSON string)."),
+        "max_length": _("The text is too long: at most {max_length} characters are allowed."),
+        "unstorable": _("The text contains a character that cannot be stored ({character})."),
+    }
+
+    def __init__(self, *, max_length, **kwargs):
+        kwargs.setdefault("trim_whitespace", False)  # the domain operations strip what they keep
+        super().__init__(max_length=max_length, **kwargs)
+        # DRF's own NUL and surrogate validators say the same without a Swedish translation.
+        replaced = (ProhibitNullCharactersValidator, ProhibitSurrogateCharactersValidator)
+        self.validators = [v for v in self.validators if not isinstance(v, replaced)]
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        found = UNSTORABLE.search(data)
+        if found:
+            self.fail("unstorable", character=f"U+{ord(found.group()):04X}")
+        return super().to_internal_value(data)
+
+
+class Choice(serializers.ChoiceField):
+    """One of a fixed set of values; the refusal names the choices rather than echo the input."""
+
+    default_error_messages = {"invalid_choice": _("Choose one of: {choices}.")}
+
+    def to_internal_value(self, data):
+        if data == "" and self.allow_blank:
+            return ""
+        if not isinstance(data, str) or data not in self.choice_strings_to_values:
+            choices = ", ".join(f'"{key}"' for key in self.choice_strings_to_values)
+            self.fail("invalid_choice", choices=choices)
+        return self.choice_strings_to_values[data]
+
+
+class Input(serializers.Serializer):
+    """An input body: the declared fields and nothing else."""
+
+    default_error_messages = {"unknown": _("Unknown field. Allowed: {allowed}.")}
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            unknown = sorted(str(key) for key in data if key not in self.fields)
+            if unknown:
+                allowed = ", ".join(self.fields) or "–"
+                message = self.error_messages["unknown"].format(allowed=allowed)
+                raise serializers.ValidationError(
+                    {printable(key[:100]): [message] for key in unknown[:10]}
+                )
+        return super().to_internal_value(data)
