@@ -215,3 +215,28 @@ def test_indicator_pages_make_a_fixed_number_of_queries(world, office, client_fo
     grow(6)
     assert (count("/indikatorer/"), count(first.get_absolute_url())) == small
     assert small == (10, 8)
+
+
+def test_indicator_page_hides_targets_in_other_organisations_drafts(world, office, client_for):
+    indicator = _indicator(office, "Placeringar", None)
+    draft = f.PlanFactory(organisation=world.school, year=2019)
+    goal = f.EffectGoalFactory(
+        plan=draft, title="Hemligt skolmål", strategic_goals=[world.goals[0]]
+    )
+    services.target_save(
+        user=world.users["administrator"],
+        effect_goal=goal,
+        data={"indicator": indicator, "target_value": Decimal(5), "target_year": 2019},
+    )
+    assert (
+        "Hemligt skolmål"
+        not in client_for(world.users["organisation_editor"])
+        .get(indicator.get_absolute_url())
+        .content.decode()
+    )
+    assert (
+        "Hemligt skolmål"
+        in client_for(world.users["other_editor"])
+        .get(indicator.get_absolute_url())
+        .content.decode()
+    )

@@ -395,7 +395,7 @@ def indicator_sheets(request, view):
 @login_required
 def indicator_xlsx(request, pk):
     try:
-        view = indicator_selectors.indicator_view(pk)
+        view = indicator_selectors.indicator_view(pk, request.user)
     except Indicator.DoesNotExist as exc:
         raise Http404 from exc
     access.require(request.user, Action.VIEW, view.indicator)
@@ -403,8 +403,7 @@ def indicator_xlsx(request, pk):
 
 
 def _all_indicator_views(user):
-    # The selectors' own loader and view: the same series order and trend as the pages.
-    views = [indicator_selectors._view(i) for i in indicator_selectors._indicators()]
+    views = indicator_selectors.all_indicators(user)
     views.sort(key=lambda v: (v.indicator.council_number is None, v.indicator.council_number or 0))
     return [v for v in views if access.can(user, Action.VIEW, v.indicator)]
 

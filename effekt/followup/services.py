@@ -301,6 +301,7 @@ def report_submit(*, user, report):
     report = Report.objects.select_for_update().select_related("period__cycle").get(pk=report.pk)
     access.require(user, Action.SUBMIT, report)
     _check_period_open(report.period)
+    report_sync_rows(user=user, report=report)  # goals added since it was opened must be assessed
     problems = submission_problems(report)
     if problems:
         raise ValidationError([message for _anchor, message in problems])

@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+
+from effekt.organisations import access
 
 from . import trend as trends
 from .models import Indicator, KpiLink, Measurement, Series, Target
@@ -58,7 +60,14 @@ def _view(indicator):
     return IndicatorView(indicator, views, judged, list(indicator.targets.all()))
 
 
-def _indicators():
+def _indicators(user=None):
+    """Indicators with their series, values, KPIs and targets; targets only in plans `user` may
+    read (adopted plans only when no user is given, as on the public pages)."""
+    visible = (
+        access.visible_plans_q(user, "effect_goal__plan__")
+        if user is not None
+        else Q(effect_goal__plan__status=access.PLAN_ADOPTED)
+    )
     return Indicator.objects.select_related("owner").prefetch_related(
         Prefetch(
             "series",
@@ -68,19 +77,27 @@ def _indicators():
         ),
         Prefetch("kpi_links", queryset=KpiLink.objects.all()),  # Meta.ordering: open start first
         Prefetch(
-            "targets", queryset=Target.objects.select_related("effect_goal__plan__organisation")
+            "targets",
+            queryset=Target.objects.filter(visible).select_related(
+                "effect_goal__plan__organisation"
+            ),
         ),
     )
 
 
-def indicator_view(indicator_id) -> IndicatorView:
-    return _view(_indicators().get(pk=indicator_id))
+def indicator_view(indicator_id, user=None) -> IndicatorView:
+    return _view(_indicators(user).get(pk=indicator_id))
 
 
-def council_indicators() -> list:
+def council_indicators(user=None) -> list:
     """The council's long-term indicators with their trends, for the page that answers
     "is the municipality developing in the right direction?"."""
-    return [_view(i) for i in _indicators().filter(council_number__isnull=False)]
+    return [_view(i) for i in _indicators(user).filter(council_number__isnull=False)]
+
+
+def all_indicators(user=None) -> list:
+    """Every indicator as a view (series in page order, trend), for exports."""
+    return [_view(i) for i in _indicators(user)]
 
 
 def other_indicators():

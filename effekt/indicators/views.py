@@ -46,7 +46,7 @@ def _chart(view, chart_id, small=False):
 
 @login_required
 def overview(request):
-    views = selectors.council_indicators()
+    views = selectors.council_indicators(request.user)
     return render(
         request,
         "indicators/overview.html",
@@ -62,7 +62,7 @@ def overview(request):
 @login_required
 def indicator_detail(request, pk):
     try:
-        view = selectors.indicator_view(pk)
+        view = selectors.indicator_view(pk, request.user)
     except Indicator.DoesNotExist as exc:
         raise Http404 from exc
     years = view.years
