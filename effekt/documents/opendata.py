@@ -180,7 +180,7 @@ _INDICATOR = (
     F("indicator_id", INTEGER, gettext_lazy("The indicator's id in Effekt; stable.")),
     F("council_number", INTEGER, gettext_lazy("The council's number for it, 1–10.")),
     F("indicator", STRING, gettext_lazy("The indicator's name.")),
-    F("unit", STRING, gettext_lazy("The unit of the values, for example % or index.")),
+    F("unit", STRING, gettext_lazy("The unit of the values, for example per cent or an index.")),
     F(
         "higher_is_better",
         BOOLEAN,
