@@ -381,7 +381,7 @@ def _open(data: bytes):
         zlib.error,
         OSError,
         RuntimeError,
-        NotImplementedError,
+        NotImplementedError,  # zipfile: a compression method it cannot read
         EOFError,
     ) as error:
         raise _unreadable() from error
