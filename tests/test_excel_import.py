@@ -489,6 +489,15 @@ def test_a_damaged_workbook_is_refused(kit, office):
     assert "could not be read" in only(refused(office, data)).message
 
 
+def test_a_workbook_with_a_compression_excel_never_writes_is_refused(kit, office):
+    source = zipfile.ZipFile(io.BytesIO(xlsx([row(kit["own"], 2020, 5)])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_BZIP2) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info))
+    assert "could not be read" in only(refused(office, out.getvalue())).message
+
+
 def test_a_workbook_with_scrambled_bytes_is_refused(kit, office):
     data = bytearray(xlsx([row(kit["own"], 2020, 5)]))
     middle = len(data) // 2

@@ -370,6 +370,9 @@ def _open(data: bytes):
                 )
             ]
         )
+    readable = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+    if any(member.compress_type not in readable for member in members):
+        raise _unreadable()  # a compression Excel never writes and zipfile cannot read
     try:
         for member in members:
             if member.filename.endswith((".xml", ".rels")):
@@ -381,7 +384,6 @@ def _open(data: bytes):
         zlib.error,
         OSError,
         RuntimeError,
-        NotImplementedError,  # zipfile: a compression method it cannot read
         EOFError,
     ) as error:
         raise _unreadable() from error
