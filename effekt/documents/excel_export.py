@@ -85,8 +85,8 @@ def workbook(sheets) -> bytes:
         for row_number, row in enumerate(sheet.rows, start=2):
             for index, (column, value) in enumerate(zip(sheet.columns, row, strict=True), start=1):
                 cell = ws.cell(row=row_number, column=index, value=_cell_value(value))
-                if isinstance(value, str) and value.startswith("="):
-                    cell.data_type = "s"  # text, never a formula
+                if cell.data_type == "f":
+                    cell.data_type = "s"  # text starting with "=": text, never a formula
                 if isinstance(value, datetime.datetime):
                     cell.number_format = DATETIME_FORMAT
                 elif column.kind == DATE and value is not None:

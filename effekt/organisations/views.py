@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from effekt.core.audit import history_of
 from effekt.core.models import ChangeRecord
 
-from . import access
+from . import access, throttling
 from .access import Action
 from .demo import DEMO_USERNAME_PREFIX
 from .models import Organisation
@@ -81,21 +82,41 @@ def change_log(request):
     )
 
 
+def demo_logins():
+    """With demo settings: the demo logins and their password for the sign-in page."""
+    password = getattr(settings, "EFFEKT_DEMO_PASSWORD", None)
+    if not password:
+        return {}
+    users = (
+        get_user_model()
+        .objects.filter(username__startswith=DEMO_USERNAME_PREFIX, is_active=True)
+        .order_by("username")
+    )
+    return {
+        "demo_logins": [(u.username, u.get_full_name()) for u in users],
+        "demo_password": password,
+    }
+
+
 class LoginView(auth_views.LoginView):
     """The sign-in page; with demo settings it lists the demo logins."""
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        password = getattr(settings, "EFFEKT_DEMO_PASSWORD", None)
-        if password:
-            users = (
-                get_user_model()
-                .objects.filter(username__startswith=DEMO_USERNAME_PREFIX, is_active=True)
-                .order_by("username")
-            )
-            context["demo_logins"] = [(u.username, u.get_full_name()) for u in users]
-            context["demo_password"] = password
-        return context
+        return {**super().get_context_data(**kwargs), **demo_logins()}
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """Axes' answer to a locked-out sign-in (AXES_LOCKOUT_CALLABLE): the sign-in page again,
+    with the lockout explained, as 429 Too Many Requests."""
+    context = {
+        "form": AuthenticationForm(request, initial={"username": request.POST.get("username")}),
+        "lockout_message": throttling.lockout_message(),
+        "next": request.POST.get("next", request.GET.get("next", "")),
+        **demo_logins(),
+    }
+    return render(
+        request, "registration/login.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
+    )
 
 
 @login_required

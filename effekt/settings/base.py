@@ -1,6 +1,7 @@
 """Settings shared by every environment. Environment-specific files import from here."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -27,6 +28,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "axes",
     "effekt.core",
     "effekt.organisations",
     "effekt.goals",
@@ -38,6 +40,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "effekt.core.headers.SecurityHeadersMiddleware",  # CSP and Permissions-Policy on every answer
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -47,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "effekt.core.middleware.RequestContextMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "effekt.urls"
@@ -95,7 +99,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "effekt.organisations.throttling.ThrottlingBackend",  # first: refuses locked-out sign-ins
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -120,12 +127,56 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Sessions: a working day, ended when the browser closes; a new sign-in gets a new session.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF cookie: forms carry the token, and HTMX only sends GET requests.
+CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+
+# Security headers (Django's SecurityMiddleware and XFrameOptionsMiddleware, and
+# effekt.core.headers for the Content-Security-Policy and the Permissions-Policy).
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+# The REST framework's browsable API (/api/ in a browser) has inline styles in its templates.
+CONTENT_SECURITY_POLICY_BROWSABLE_API = {
+    **CONTENT_SECURITY_POLICY,
+    "style-src": "'self' 'unsafe-inline'",
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=()"
+)
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failed sign-ins with one user name
+# from one address, that combination is refused for AXES_COOLOFF_MINUTES (the sign-in page says
+# so, with status 429). A successful sign-in resets the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "effekt.organisations.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "effekt.organisations.throttling.client_ip"
+# How many reverse proxies in front of the application add to X-Forwarded-For (0: none, the
+# client's address is REMOTE_ADDR).
+EFFEKT_PROXY_COUNT = int(os.environ.get("EFFEKT_PROXY_COUNT", "0"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "effekt@localhost")
@@ -166,4 +217,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Goal-based governance and follow-up: the goal chain, follow-up, indicators.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema served at /api/schema/ has its own settings (effekt/api/urls.py), which the
+    # deploy check would not use; tests/test_api_schema.py checks the served schema instead.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
