@@ -1,6 +1,19 @@
+import logging
+import sys
 import uuid
 
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
 from .audit import request_id_var
+
+logger = logging.getLogger(__name__)
+
+DATABASE_DOWN = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
 
 
 class RequestContextMiddleware:
@@ -18,3 +31,50 @@ class RequestContextMiddleware:
             request_id_var.reset(token)
         response["X-Request-ID"] = request.id
         return response
+
+
+def unavailable_response(request):
+    """503 with Retry-After, built without the database: JSON for the API, else a plain page."""
+    if request.path_info.startswith("/api/"):
+        response = JsonResponse(
+            {"detail": _("The service is temporarily unavailable. Try again in a minute.")},
+            status=503,
+        )
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _note_database_down(sender, request=None, **kwargs):
+    """Django turns an exception in any middleware layer into a 500 right there; this receiver
+    (called while the exception is handled) marks the request, so the outer layer can tell."""
+    if request is not None and isinstance(sys.exc_info()[1], DATABASE_DOWN):
+        request.database_down = True
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database cannot be reached, answer 503 "try again shortly", not a 500.
+
+    View exceptions (the session, the user and the data are first read in the view) arrive in
+    `process_exception`; an exception in an inner middleware layer (saving the session) has
+    already become a 500 response, which is replaced when the database was its cause. Nothing
+    here touches the database. Django reconnects by itself on the next request
+    (CONN_HEALTH_CHECKS), so the service recovers when the database is back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        got_request_exception.connect(_note_database_down, dispatch_uid=__name__)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 500 and getattr(request, "database_down", False):
+            return unavailable_response(request)
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_DOWN):
+            logger.warning("Database unavailable (%s): answered 503", exception)
+            return unavailable_response(request)
+        return None

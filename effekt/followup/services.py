@@ -153,6 +153,9 @@ def report_open(*, user, organisation, period):
     """The organisation's report for the period, created with a row per effect goal and per
     assignment received; rows for goals or assignments added since are added."""
     report = Report.objects.filter(organisation=organisation, period=period).first()
+    if report is None:  # one start at a time per period: two clicks must not make two reports
+        Period.objects.select_for_update().only("pk").get(pk=period.pk)
+        report = Report.objects.filter(organisation=organisation, period=period).first()
     if report is None:
         _check_period_open(period)
         if not access.can_write_for(user, organisation):
@@ -185,10 +188,11 @@ def report_sync_rows(*, user, report) -> int:
         period=report.period_id, status=Compilation.Status.ADOPTED
     ).exists():
         return 0
-    goals = report.plan.effect_goals.exclude(assessments__report=report)
-    received = Assignment.objects.filter(
-        year=report.period.year, recipients=report.organisation_id
-    ).exclude(reports__report=report)
+    goals, received = _missing_rows(report)
+    if goals or received:
+        # Two pages opened at once must not both add the row: lock, then look again.
+        Report.objects.select_for_update().only("pk").get(pk=report.pk)
+        goals, received = _missing_rows(report)
     added = 0
     for goal in goals:
         create_audited(user=user, obj=GoalAssessment(report=report, effect_goal=goal))
@@ -197,6 +201,17 @@ def report_sync_rows(*, user, report) -> int:
         create_audited(user=user, obj=AssignmentReport(report=report, assignment=assignment))
         added += 1
     return added
+
+
+def _missing_rows(report):
+    """The report's effect goals and received assignments that have no row in it yet."""
+    goals = list(report.plan.effect_goals.exclude(assessments__report=report))
+    received = list(
+        Assignment.objects.filter(
+            year=report.period.year, recipients=report.organisation_id
+        ).exclude(reports__report=report)
+    )
+    return goals, received
 
 
 @transaction.atomic
