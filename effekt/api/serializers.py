@@ -3,6 +3,7 @@ that only check shape; the domain operations decide everything else)."""
 
 from rest_framework import serializers
 
+from effekt.core.forms import COMMENT, LONG_TEXT, SHORT_TEXT, TEXT
 from effekt.followup.models import (
     Assessment,
     AssignmentProgress,
@@ -24,7 +25,7 @@ from effekt.goals.models import (
 from effekt.indicators.models import Indicator, KpiLink, Measurement, Series, Target
 from effekt.organisations.models import Organisation
 
-from .fields import LINE, LONG_TEXT, MAX_INT, SHORT_TEXT, TEXT, Choice, Input, Text
+from .fields import MAX_INT, Choice, Input, Text
 
 # --- reading -------------------------------------------------------------------------------
 
@@ -345,6 +346,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 # --- writing -------------------------------------------------------------------------------
 
 YEAR = {"min_value": 1990, "max_value": 2100}
+NOTE = Measurement._meta.get_field("note").max_length
 VERSION = {
     "min_value": 1,
     "max_value": MAX_INT,
@@ -361,7 +363,7 @@ class MeasurementInput(Input):
         allow_null=True,
         help_text="The value; null records that it is missing.",
     )
-    note = Text(max_length=LINE, required=False, allow_blank=True, default="")
+    note = Text(max_length=NOTE, required=False, allow_blank=True, default="")
 
 
 class ReportTextsInput(Input):
@@ -393,12 +395,20 @@ class AssignmentReportInput(Input):
 
 
 class ReturnInput(Input):
-    comment = Text(max_length=5000, allow_blank=True, help_text="What the board needs to complete.")
+    comment = Text(
+        max_length=COMMENT, allow_blank=True, help_text="What the board needs to complete."
+    )
 
 
 class PlanAdoptInput(Input):
     adopted_at = serializers.DateField(required=False, help_text="Today when left out.")
-    reference = Text(max_length=200, required=False, allow_blank=True, default="")
+    reference = Text(
+        max_length=Plan._meta.get_field("adoption_reference").max_length,
+        line=True,
+        required=False,
+        allow_blank=True,
+        default="",
+    )
 
 
 class Error(serializers.Serializer):

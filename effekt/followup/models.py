@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from effekt.core.forms import COMMENT, LONG_TEXT, SHORT_TEXT, TEXT, plain_line, text_rules
 from effekt.goals.models import YEAR_VALIDATORS, Assignment, EffectGoal, Plan, StrategicGoal
 from effekt.organisations import access
 from effekt.organisations.models import Organisation
@@ -150,9 +151,13 @@ class Report(models.Model):
     mission_results = models.TextField(
         _("results of the whole mission"),
         blank=True,
+        max_length=LONG_TEXT,
+        validators=text_rules(LONG_TEXT),
         help_text=_("Once a year: the results of the organisation's whole mission."),
     )
-    return_comment = models.TextField(_("comment when returned"), blank=True)
+    return_comment = models.TextField(
+        _("comment when returned"), blank=True, max_length=COMMENT, validators=text_rules(COMMENT)
+    )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("accepted or returned"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -210,9 +215,18 @@ class GoalAssessment(models.Model):
     assessment = models.CharField(
         _("assessment"), max_length=16, choices=Assessment.choices, blank=True
     )
-    analysis = models.TextField(_("analysis of the effects"), blank=True)
-    reasons = models.TextField(_("reasons"), blank=True)
-    actions = models.TextField(_("actions taken or planned"), blank=True)
+    analysis = models.TextField(
+        _("analysis of the effects"), blank=True, max_length=TEXT, validators=text_rules(TEXT)
+    )
+    reasons = models.TextField(
+        _("reasons"), blank=True, max_length=SHORT_TEXT, validators=text_rules(SHORT_TEXT)
+    )
+    actions = models.TextField(
+        _("actions taken or planned"),
+        blank=True,
+        max_length=SHORT_TEXT,
+        validators=text_rules(SHORT_TEXT),
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
@@ -262,7 +276,9 @@ class AssignmentReport(models.Model):
         choices=AssignmentProgress.choices,
         default=AssignmentProgress.NOT_STARTED,
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(
+        _("comment"), blank=True, max_length=SHORT_TEXT, validators=text_rules(SHORT_TEXT)
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
@@ -305,7 +321,9 @@ class Compilation(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
-    overall_analysis = models.TextField(_("overall analysis"), blank=True)
+    overall_analysis = models.TextField(
+        _("overall analysis"), blank=True, max_length=TEXT, validators=text_rules(TEXT)
+    )
     green_threshold = models.DecimalField(
         _("green from (%)"),
         max_digits=5,
@@ -321,8 +339,12 @@ class Compilation(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     adopted_on = models.DateField(_("adopted by the council on"), null=True, blank=True)
-    minutes_paragraph = models.CharField(_("paragraph in the minutes"), max_length=50, blank=True)
-    case_number = models.CharField(_("case number"), max_length=50, blank=True)
+    minutes_paragraph = models.CharField(
+        _("paragraph in the minutes"), max_length=50, blank=True, validators=[plain_line]
+    )
+    case_number = models.CharField(
+        _("case number"), max_length=50, blank=True, validators=[plain_line]
+    )
     snapshot = models.JSONField(_("adopted version"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1)
 
@@ -370,7 +392,7 @@ class StrategicGoalAnalysis(models.Model):
         on_delete=models.PROTECT,
         related_name="analyses",
     )
-    text = models.TextField(_("analysis"), blank=True)
+    text = models.TextField(_("analysis"), blank=True, max_length=TEXT, validators=text_rules(TEXT))
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:

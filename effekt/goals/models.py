@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from effekt.core.forms import COMMENT, LINE, SHORT_TEXT, TEXT, plain_line, text_rules
 from effekt.organisations import access
 from effekt.organisations.models import Organisation
 
@@ -17,8 +18,8 @@ YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
 class Vision(models.Model):
     access_scope = access.SCOPE_MUNICIPAL
 
-    name = models.CharField(_("name"), max_length=200)
-    text = models.TextField(_("text"), blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[plain_line])
+    text = models.TextField(_("text"), blank=True, max_length=TEXT, validators=text_rules(TEXT))
     horizon_year = models.PositiveIntegerField(
         _("horizon year"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
@@ -42,7 +43,7 @@ class Term(models.Model):
 
     access_scope = access.SCOPE_MUNICIPAL
 
-    name = models.CharField(_("name"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True, validators=[plain_line])
     start_year = models.PositiveIntegerField(_("first year"), validators=YEAR_VALIDATORS)
     end_year = models.PositiveIntegerField(_("last year"), validators=YEAR_VALIDATORS)
     vision = models.ForeignKey(
@@ -53,7 +54,9 @@ class Term(models.Model):
         on_delete=models.PROTECT,
         related_name="terms",
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, max_length=SHORT_TEXT, validators=text_rules(SHORT_TEXT)
+    )
 
     objects = TermQuerySet.as_manager()
 
@@ -89,8 +92,10 @@ class StrategicGoal(models.Model):
         Term, verbose_name=_("term"), on_delete=models.CASCADE, related_name="strategic_goals"
     )
     number = models.PositiveIntegerField(_("number"))
-    title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title"), max_length=LINE, validators=[plain_line])
+    description = models.TextField(
+        _("description"), blank=True, max_length=SHORT_TEXT, validators=text_rules(SHORT_TEXT)
+    )
 
     class Meta:
         verbose_name = _("strategic goal")
@@ -122,8 +127,10 @@ class Assignment(models.Model):
         Term, verbose_name=_("term"), on_delete=models.PROTECT, related_name="assignments"
     )
     year = models.PositiveIntegerField(_("year"), validators=YEAR_VALIDATORS)
-    title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title"), max_length=LINE, validators=[plain_line])
+    description = models.TextField(
+        _("description"), blank=True, max_length=SHORT_TEXT, validators=text_rules(SHORT_TEXT)
+    )
     recipients = models.ManyToManyField(
         Organisation, verbose_name=_("recipients"), related_name="assignments"
     )
@@ -143,6 +150,7 @@ class Assignment(models.Model):
         _("decision reference"),
         max_length=200,
         blank=True,
+        validators=[plain_line],
         help_text=_("For example the council's paragraph in the minutes."),
     )
 
@@ -177,11 +185,15 @@ class Plan(models.Model):
     responsibility = models.TextField(
         _("area of responsibility"),
         blank=True,
+        max_length=TEXT,
+        validators=text_rules(TEXT),
         help_text=_("What the organisation is responsible for."),
     )
     direction = models.TextField(
         _("development"),
         blank=True,
+        max_length=TEXT,
+        validators=text_rules(TEXT),
         help_text=_("How the area will develop given the council's strategic goals."),
     )
     predecessor = models.ForeignKey(
@@ -197,6 +209,7 @@ class Plan(models.Model):
         _("decision reference"),
         max_length=200,
         blank=True,
+        validators=[plain_line],
         help_text=_("For example the board's paragraph in the minutes."),
     )
 
@@ -237,10 +250,12 @@ class EffectGoal(models.Model):
         Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="effect_goals"
     )
     number = models.PositiveIntegerField(_("number"))
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=LINE, validators=[plain_line])
     description = models.TextField(
         _("description"),
         blank=True,
+        max_length=SHORT_TEXT,
+        validators=text_rules(SHORT_TEXT),
         help_text=_("The effect residents can expect, and how it will be measured."),
     )
     strategic_goals = models.ManyToManyField(
@@ -287,8 +302,10 @@ class Activity(models.Model):
         on_delete=models.CASCADE,
         related_name="activities",
     )
-    title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title"), max_length=LINE, validators=[plain_line])
+    description = models.TextField(
+        _("description"), blank=True, max_length=SHORT_TEXT, validators=text_rules(SHORT_TEXT)
+    )
     responsible_unit = models.ForeignKey(
         Organisation,
         verbose_name=_("responsible unit"),
@@ -363,7 +380,7 @@ class Comment(models.Model):
         related_name="+",
     )
     author_name = models.CharField(_("author"), max_length=200)
-    text = models.TextField(_("text"))
+    text = models.TextField(_("text"), max_length=COMMENT, validators=text_rules(COMMENT))
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
 
     class Meta:

@@ -9,14 +9,15 @@ What a row means:
 - a row with no value (and no note) is skipped: the template has a row for every series, and only
   the filled ones count; a file never clears a value (the form does that);
 - an empty note keeps the note already saved for that year;
-- a value equal to the saved one (and the same note) is left alone, whatever its source.
+- a value equal to the saved one (and the same note) is left alone, whatever its source;
+- anything right of the template's columns (A–G) is refused rather than silently left out;
+  a note follows the text rules of every text (`effekt.core.forms.refused_character`).
 """
 
 import datetime
 import decimal
 import io
 import re
-import unicodedata
 import warnings
 import zipfile
 import zlib
@@ -30,6 +31,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from effekt.core.forms import refused_character
 from effekt.organisations import access
 from effekt.organisations.access import Action
 
@@ -48,10 +50,6 @@ VALUE_INTEGER_DIGITS = Measurement._meta.get_field("value").max_digits - VALUE_P
 COLUMNS = ("indicator_id", "indicator", "series_id", "series", "year", "value", "note")
 LETTER = {name: "ABCDEFG"[i] for i, name in enumerate(COLUMNS)}
 
-# Bidirectional embeddings, overrides and isolates change how the text *after* them is shown and
-# can make a note look like something else; the plain marks (U+200E, U+200F, U+061C) cannot leak
-# and are needed in mixed Arabic/Hebrew and Swedish text, so they are allowed.
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f']+")
 
@@ -415,8 +413,19 @@ def _data_sheet(workbook):
     for sheet in workbook.worksheets:
         if sheet.title.strip().casefold() in names:
             return sheet
-    if not workbook.worksheets:
-        raise WorkbookErrors([_problem(_("The workbook has no sheet of measurements."))])
+    instructions = {name.casefold() for name in _in_every_language(_instructions_name)}
+    if not workbook.worksheets or workbook.worksheets[0].title.strip().casefold() in instructions:
+        raise WorkbookErrors(
+            [
+                _problem(
+                    _(
+                        "The workbook has no sheet “%(name)s”. Download the template and copy "
+                        "the values into it."
+                    )
+                    % {"name": _sheet_name()}
+                )
+            ]
+        )
     return workbook.worksheets[0]
 
 
@@ -522,12 +531,12 @@ def _read_note(value):
     # Excel writes characters XML cannot hold as _xHHHH_; read them as Excel shows them.
     text = _XML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), str(value))
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    for char in text:
-        if (unicodedata.category(char) == "Cc" and char not in "\n\t") or char in BIDI_CONTROLS:
-            raise _Bad(
-                _("The note contains a control character (U+%(code)s) that is not allowed.")
-                % {"code": f"{ord(char):04X}"}
-            )
+    found = refused_character(text)  # the rules of every text (effekt.core.forms)
+    if found:
+        raise _Bad(
+            _("The note contains a control character (U+%(code)s) that is not allowed.")
+            % {"code": f"{ord(found[1]):04X}"}
+        )
     if len(text) > NOTE_MAX:
         raise _Bad(
             _("The note is too long: at most %(max)s characters, this one has %(length)s.")
@@ -586,6 +595,31 @@ def _check_merged(sheet, problems):
                     sheet.title,
                     merged.min_row,
                     "ABCDEFG"[merged.min_col - 1],
+                )
+            )
+
+
+def _check_extra_columns(sheet, problems):
+    """A value right of the template's columns would not be imported: say so rather than drop it.
+
+    The sheet's stored cells are read directly: iterating up to `max_column` would visit every
+    empty cell of a sheet that has one value in column XFD.
+    """
+    last_column = len(COLUMNS)
+    reported = set()
+    for cell in sorted(sheet._cells.values(), key=lambda c: (c.row, c.column)):
+        if cell.column > last_column and cell.row not in reported and not _is_blank(cell.value):
+            reported.add(cell.row)
+            problems.append(
+                _problem(
+                    _(
+                        "Column %(column)s is not part of the template (columns A–G), so it "
+                        "would not be imported. Remove it, or write what it says in the note."
+                    )
+                    % {"column": cell.column_letter},
+                    sheet.title,
+                    cell.row,
+                    cell.column_letter,
                 )
             )
 
@@ -739,6 +773,7 @@ def import_workbook(*, user, file) -> ImportResult:
             [_problem(_("The sheet is empty. Fill in the template and try again."), sheet.title)]
         )
     _check_merged(sheet, problems)
+    _check_extra_columns(sheet, problems)
     if not _check_header(sheet, problems):
         raise WorkbookErrors(problems)
     rows, skipped = _read_rows(sheet, problems)

@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from effekt.core.forms import SHORT_TEXT, plain_line, plain_text, text_rules
 from effekt.goals.models import YEAR_VALIDATORS, EffectGoal
 from effekt.organisations import access
 from effekt.organisations.models import Organisation
@@ -26,8 +27,10 @@ class Indicator(models.Model):
         KOLADA = "kolada", _("Kolada")
         FILE = "file", _("File import")
 
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[plain_line])
+    description = models.TextField(
+        _("description"), blank=True, max_length=SHORT_TEXT, validators=text_rules(SHORT_TEXT)
+    )
     unit = models.CharField(
         _("unit"), max_length=40, blank=True, help_text=_("For example %, kr or number.")
     )
@@ -182,7 +185,7 @@ class Measurement(models.Model):
     )
     kpi_id = models.CharField(_("Kolada KPI"), max_length=20, blank=True)
     fetched_at = models.DateTimeField(_("fetched from Kolada"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True, validators=[plain_text])
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
     class Meta:
