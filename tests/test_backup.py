@@ -218,7 +218,9 @@ def test_import_into_a_database_with_data_is_refused(world, tmp_path):
     out = StringIO()
     call_command("backup", "export", str(path), stdout=out)
     assert (
-        "rows" in out.getvalue() and path.exists() and not (tmp_path / "effekt.zip.part").exists()
+        str(path) in out.getvalue()
+        and path.exists()
+        and not (tmp_path / "effekt.zip.part").exists()
     )
     before = everything()
     with translation.override("en"), pytest.raises(CommandError) as refused:

@@ -831,6 +831,16 @@ def test_hostile_text_in_a_page_form_is_refused_in_swedish_and_changes_nothing(
     assert snapshot() == before
 
 
+def test_a_form_over_the_request_size_limit_is_refused_in_swedish(world, kit, client_for):
+    """Over DATA_UPLOAD_MAX_MEMORY_SIZE Django refuses the body itself; the page says so."""
+    url, data = _plan_direction(kit, MEGABYTE * 3)
+    before = snapshot()
+    response = client_for(world.users["administrator"]).post(url, data, **SV)
+    assert response.status_code == 400
+    assert "Inget har sparats." in text_of(response)
+    assert snapshot() == before
+
+
 def test_script_tags_are_stored_as_text_and_shown_escaped(world, kit, client_for):
     """Markup is not refused (a title may well mention <b>), it is never rendered as markup."""
     client = client_for(world.users["administrator"])
