@@ -178,6 +178,23 @@ def test_who_may_write_indicators(world, office):
             value=Decimal(8),
         )
     assert Measurement.objects.count() == 1
+    # An editor may neither give its measure to another organisation nor make it the council's,
+    # whichever way it asks (page, admin, command line all call the same operation).
+    indicators = Indicator.objects.count()
+    for data in (
+        {"name": "Skolans mått", "owner": world.school},
+        {"name": "Rådets mått", "owner": world.social, "council_number": 11},
+    ):
+        with pytest.raises(PermissionDenied):
+            services.indicator_save(user=editor, data=data)
+    with pytest.raises(PermissionDenied):
+        services.indicator_save(
+            user=editor, indicator=board_indicator, data={"owner": world.school}
+        )
+    assert Indicator.objects.count() == indicators
+    board_indicator.refresh_from_db()
+    assert board_indicator.owner == world.social
+    services.indicator_save(user=editor, data={"name": "Eget mått", "owner": world.social})
 
 
 def test_indicator_pages_make_a_fixed_number_of_queries(world, office, client_for):

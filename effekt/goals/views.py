@@ -671,13 +671,18 @@ def _activity_units(request, goal):
     return access.grants_for(request.user).unit_orgs
 
 
+def _activity_or_404(request, pk):
+    activity = get_object_or_404(
+        Activity.objects.select_related("effect_goal__plan__organisation"), pk=pk
+    )
+    if not access.can(request.user, Action.VIEW, activity):
+        raise Http404  # as its plan: a draft of another organisation is not there
+    return activity
+
+
 @login_required
 def activity_edit(request, effect_goal_pk=None, pk=None):
-    activity = (
-        get_object_or_404(Activity.objects.select_related("effect_goal__plan__organisation"), pk=pk)
-        if pk
-        else None
-    )
+    activity = _activity_or_404(request, pk) if pk else None
     goal = activity.effect_goal if activity else _effect_goal_or_404(request, effect_goal_pk)
     if activity:
         _require(request, Action.CHANGE, activity)
@@ -713,8 +718,7 @@ def activity_edit(request, effect_goal_pk=None, pk=None):
 
 @login_required
 def activity_delete(request, pk):
-    activity = get_object_or_404(Activity.objects.select_related("effect_goal__plan"), pk=pk)
-    _require(request, Action.DELETE, activity)
+    activity = _require(request, Action.DELETE, _activity_or_404(request, pk))
     return delete_page(
         request,
         obj=activity,

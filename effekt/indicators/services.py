@@ -15,6 +15,16 @@ from .models import Indicator, KpiLink, Measurement, Series, Target
 
 def indicator_save(*, user, indicator=None, data):
     access.require(user, Action.CHANGE if indicator else Action.CREATE, indicator or Indicator)
+    # The indicator as it will be saved must be the user's to change too: a board's editor
+    # neither makes measures for another organisation nor turns one into a council indicator.
+    access.require(
+        user,
+        Action.CHANGE,
+        Indicator(
+            owner=data["owner"] if "owner" in data else getattr(indicator, "owner", None),
+            council_number=data.get("council_number", getattr(indicator, "council_number", None)),
+        ),
+    )
     if indicator is None:
         indicator = create_audited(user=user, obj=Indicator(**data))
         create_audited(

@@ -227,10 +227,9 @@ def excel_import(request):
     )
 
 
-def _goal_for_change(request, pk):
-    goal = get_object_or_404(EffectGoal.objects.select_related("plan__organisation"), pk=pk)
+def _goal_for_change(request, goal):
     if not access.can(request.user, Action.VIEW, goal):
-        raise Http404
+        raise Http404  # as on the effect goal's page: a draft of another organisation is not there
     access.require(request.user, Action.CHANGE, goal)
     return goal
 
@@ -240,8 +239,12 @@ def target_edit(request, goal_pk=None, pk=None):
     target = (
         get_object_or_404(Target.objects.select_related("effect_goal__plan"), pk=pk) if pk else None
     )
-    goal = target.effect_goal if target else _goal_for_change(request, goal_pk)
-    access.require(request.user, Action.CHANGE, goal)
+    goal = _goal_for_change(
+        request,
+        target.effect_goal
+        if target
+        else get_object_or_404(EffectGoal.objects.select_related("plan__organisation"), pk=goal_pk),
+    )
     form = TargetForm(request.POST or None, instance=target)
     return form_page(
         request,

@@ -155,8 +155,8 @@ def can(user, action, obj) -> bool:
         if isinstance(obj, type):
             return grants.manages_municipality or bool(grants.edit_orgs)
         indicator = obj.access_indicator
-        return grants.manages_municipality or (
-            indicator.owner_id is not None and indicator.owner_id in grants.edit_orgs
+        return grants.manages_municipality or (  # the council's indicators are the office's
+            indicator.owner_id in grants.edit_orgs and indicator.council_number is None
         )
     if scope == SCOPE_COMPILATION:
         if action in (Action.VIEW, Action.VIEW_HISTORY):
