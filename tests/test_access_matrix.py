@@ -500,6 +500,9 @@ PAGES = [
     # --- reports: the board writes and submits, the executive office returns or accepts
     *[form("followup:report_start", lambda d, org=org: {"period_pk": d.next_annual.pk, "organisation_pk": getattr(d.world, org).pk},
            NOTHING, WRITERS[org], label=org, read=SIGNED_IN) for org in BOTH],
+    # an existing report: its readers are sent to it, for anyone else it is not there (not its id)
+    Case("followup:report_start", lambda d: {"period_pk": d.objects["social_report"].period_id, "organisation_pk": d.world.social.pk},
+         "existing social draft", get_status=302, special=tuple((role, 404, None) for role in NOT_SOCIAL)),
     draft("followup:report_detail", "social", pk("social_report")),
     draft("followup:report_detail", "school", pk("school_submitted"), "school submitted"),
     Case("followup:report_detail", pk("social_accepted"), "social accepted"),

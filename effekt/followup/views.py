@@ -158,6 +158,8 @@ def report_start(request, period_pk, organisation_pk):
     organisation = get_object_or_404(Organisation, pk=organisation_pk)
     existing = Report.objects.filter(period=period, organisation=organisation).first()
     if existing is not None:
+        if not access.can(request.user, Action.VIEW, existing):
+            raise Http404  # not even its id: a draft of another organisation is not there
         return redirect(existing)
     error = ""
     if request.method == "POST":
