@@ -8,17 +8,19 @@ operation; on SQLite the IMMEDIATE transactions serialise the writers. The 50-wa
 PostgreSQL; a lighter variant of each runs on both databases.
 """
 
+import datetime
 import sqlite3
 import threading
 
 import pytest
 from django.contrib.messages import constants, get_messages
-from django.db import connection, connections
+from django.core.exceptions import ValidationError
+from django.db import connection, connections, transaction
 from django.test import Client
 
 from effekt.core.models import ChangeRecord
 from effekt.followup import services
-from effekt.followup.models import GoalAssessment, Report
+from effekt.followup.models import Compilation, GoalAssessment, Report
 from effekt.goals.models import Plan
 
 from . import factories as f
@@ -322,3 +324,41 @@ def test_fifty_parallel_starts_make_one_report(world, period):
 
 def test_parallel_starts_make_one_report(world, period):
     check_parallel_starts(world, period, 6)
+
+
+def test_submit_during_adoption(world, report):
+    """The board submits just as the council's adoption is recorded. The submission is held
+    uncommitted while the adoption runs: the adoption must wait for it and then refuse, or an
+    adopted period would hold a report waiting for a decision it could never get."""
+    editor, office = world.users["organisation_editor"], world.users["executive_office"]
+    services.report_save(user=editor, report=report, **_complete(report))
+    compilation = services.compilation_create(user=office, period=report.period)
+    submitted, adoption_done = threading.Event(), threading.Event()
+
+    def submit():
+        with transaction.atomic():
+            services.report_submit(user=editor, report=Report.objects.get(pk=report.pk))
+            submitted.set()
+            adoption_done.wait(timeout=3)  # the adoption cannot finish while this holds its locks
+
+    def adopt():
+        submitted.wait(timeout=10)
+        try:
+            services.compilation_adopt(
+                user=office,
+                compilation=Compilation.objects.get(pk=compilation.pk),
+                adopted_on=datetime.date(2018, 4, 23),
+                minutes_paragraph="§ 41",
+                case_number="KS2018/12",
+            )
+        except ValidationError as refusal:
+            return refusal.messages
+        finally:
+            adoption_done.set()
+
+    _submitted, refusal = together([submit, adopt])
+    assert "Reports are waiting" in refusal[0] or "väntar" in refusal[0]
+    report.refresh_from_db()
+    compilation.refresh_from_db()
+    assert (report.status, compilation.status) == ("submitted", "draft")
+    assert records(compilation, ChangeRecord.Action.TRANSITION) == []

@@ -1,7 +1,7 @@
 """The goal chain through HTTP and the domain operations: answers and database both checked."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from effekt.core.models import ChangeRecord
 from effekt.goals import selectors, services
@@ -204,6 +204,46 @@ def test_adopt_makes_plan_read_only_and_reopen_is_recorded(world, editor, client
     ).latest("id")
     assert "Nämnden fattar nytt beslut" in record.message
     assert record.user == world.users["executive_office"]
+
+
+def test_writes_based_on_a_page_loaded_before_the_adoption_are_refused(world, editor):
+    """A page loaded the plan as a draft; the board adopted it meanwhile. Saving from the stale
+    copy must neither undo the adoption nor add to or change the adopted plan."""
+    plan = f.PlanFactory(organisation=world.social, year=2017)
+    goal = f.EffectGoalFactory(plan=plan, strategic_goals=[world.goals[0]])
+    activity = f.ActivityFactory(effect_goal=goal)
+    stale_plan, stale_goal, stale_activity = (
+        Plan.objects.get(pk=plan.pk),
+        EffectGoal.objects.select_related("plan").get(pk=goal.pk),
+        Activity.objects.select_related("effect_goal__plan").get(pk=activity.pk),
+    )
+    services.plan_adopt(user=editor, plan=plan)
+    records = ChangeRecord.objects.count()
+    refused = [
+        lambda: services.plan_update(user=editor, plan=stale_plan, data={"direction": "Ny"}),
+        lambda: services.effect_goal_create(
+            user=editor, plan=stale_plan, title="Sent mål", strategic_goals=[world.goals[0]]
+        ),
+        lambda: services.effect_goal_update(
+            user=editor, effect_goal=stale_goal, data={"title": "Nytt"}, strategic_goals=[]
+        ),
+        lambda: services.effect_goal_delete(user=editor, effect_goal=stale_goal),
+        lambda: services.activity_update(user=editor, activity=stale_activity, data={}),
+        lambda: services.activity_create(
+            user=editor, effect_goal=stale_goal, data={"title": "Sen aktivitet"}
+        ),
+        lambda: services.activity_delete(user=editor, activity=stale_activity),
+        lambda: services.plan_delete(user=editor, plan=stale_plan),
+    ]
+    for write in refused:
+        with pytest.raises(PermissionDenied):
+            write()
+    plan.refresh_from_db()
+    assert plan.is_adopted and plan.direction == stale_plan.direction
+    assert list(plan.effect_goals.values_list("title", flat=True)) == [goal.title]
+    assert list(goal.strategic_goals.all()) == [world.goals[0]]
+    assert Activity.objects.filter(effect_goal=goal).count() == 1
+    assert ChangeRecord.objects.count() == records
 
 
 def test_company_plan_may_be_adopted_without_effect_goals(world, admin):

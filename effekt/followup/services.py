@@ -153,13 +153,15 @@ def report_open(*, user, organisation, period):
     """The organisation's report for the period, created with a row per effect goal and per
     assignment received; rows for goals or assignments added since are added."""
     report = Report.objects.filter(organisation=organisation, period=period).first()
-    if report is None:  # one start at a time per period: two clicks must not make two reports
-        Period.objects.select_for_update().only("pk").get(pk=period.pk)
+    if report is None:
+        if not access.can_write_for(user, organisation):
+            raise PermissionDenied(_("You do not have permission to do this."))
+        # One start at a time per period (two clicks must not make two reports), and none while
+        # the council's adoption of the period is being recorded.
+        _lock_period(period)
         report = Report.objects.filter(organisation=organisation, period=period).first()
     if report is None:
         _check_period_open(period)
-        if not access.can_write_for(user, organisation):
-            raise PermissionDenied(_("You do not have permission to do this."))
         if not _required(period, organisation):
             raise ValidationError(
                 _("%(organisation)s does not report in the %(period)s.")
@@ -325,6 +327,12 @@ def report_submit(*, user, report):
     )
 
 
+def _lock_period(period):
+    """Lock the period's row until the transaction ends (not its key: reports may still refer
+    to it)."""
+    list(Period.objects.select_for_update(no_key=True).filter(pk=period.pk).values_list("pk"))
+
+
 def _check_period_open(period):
     if Compilation.objects.filter(period=period, status=Compilation.Status.ADOPTED).exists():
         raise ValidationError(
@@ -452,12 +460,16 @@ def compilation_save(
 @transaction.atomic
 def compilation_adopt(*, user, compilation, adopted_on, minutes_paragraph, case_number):
     """Record the council's adoption and freeze the compilation and every report in it."""
+    _lock_period(compilation.period)
     compilation = (
         Compilation.objects.select_for_update()
         .select_related("period__cycle")
         .get(pk=compilation.pk)
     )
     access.require(user, Action.CHANGE, compilation)
+    # Every report of the period locked too: a report being submitted, returned or accepted right
+    # now is either done before the check below or refused afterwards (its period is frozen).
+    list(Report.objects.select_for_update().filter(period=compilation.period).values_list("pk"))
     errors = {}
     if not (minutes_paragraph or "").strip():
         errors["minutes_paragraph"] = _("Give the paragraph in the council's minutes.")

@@ -164,14 +164,37 @@ def plan_create(*, user, organisation, year, responsibility="", direction="", pr
     return create_audited(user=user, obj=plan)
 
 
+_RELATED = {
+    Plan: ("organisation",),
+    EffectGoal: ("plan__organisation",),
+    Activity: ("effect_goal__plan__organisation",),
+}
+
+
+def _current(user, action, obj):
+    """`obj` as stored, its plan's row locked until the transaction ends, checked for `action`.
+
+    Writes to a plan and to everything in it are thus serialised with the plan's adoption and
+    judged on the plan as it is now, never on the copy a page loaded earlier: an effect goal can
+    not be added to a plan adopted a moment ago, and saving a plan's text cannot undo its adoption.
+    Call inside a transaction.
+    """
+    plan_id = obj.pk if isinstance(obj, Plan) else obj.access_plan.pk
+    list(Plan.objects.select_for_update().filter(pk=plan_id).values_list("pk", flat=True))
+    current = type(obj).objects.select_related(*_RELATED[type(obj)]).get(pk=obj.pk)
+    access.require(user, action, current)
+    return current
+
+
+@transaction.atomic
 def plan_update(*, user, plan, data):
-    access.require(user, Action.CHANGE, plan)
+    plan = _current(user, Action.CHANGE, plan)
     return update_audited(user=user, obj=plan, data=data)
 
 
+@transaction.atomic
 def plan_delete(*, user, plan):
-    access.require(user, Action.DELETE, plan)
-    delete_audited(user=user, obj=plan)
+    delete_audited(user=user, obj=_current(user, Action.DELETE, plan))
 
 
 @transaction.atomic
@@ -347,8 +370,9 @@ def _check_strategic_goals(plan, strategic_goals):
             )
 
 
+@transaction.atomic
 def effect_goal_create(*, user, plan, title, description="", strategic_goals, number=None):
-    access.require(user, Action.CHANGE, plan)
+    plan = _current(user, Action.CHANGE, plan)  # locked: two goals never get the same number
     strategic_goals = list(strategic_goals)
     _check_strategic_goals(plan, strategic_goals)
     if number is None:
@@ -358,8 +382,9 @@ def effect_goal_create(*, user, plan, title, description="", strategic_goals, nu
     return create_audited(user=user, obj=goal, m2m={"strategic_goals": strategic_goals})
 
 
+@transaction.atomic
 def effect_goal_update(*, user, effect_goal, data, strategic_goals):
-    access.require(user, Action.CHANGE, effect_goal)
+    effect_goal = _current(user, Action.CHANGE, effect_goal)
     strategic_goals = list(strategic_goals)
     _check_strategic_goals(effect_goal.plan, strategic_goals)
     return update_audited(
@@ -367,9 +392,9 @@ def effect_goal_update(*, user, effect_goal, data, strategic_goals):
     )
 
 
+@transaction.atomic
 def effect_goal_delete(*, user, effect_goal):
-    access.require(user, Action.DELETE, effect_goal)
-    delete_audited(user=user, obj=effect_goal)
+    delete_audited(user=user, obj=_current(user, Action.DELETE, effect_goal))
 
 
 def _check_activity(effect_goal, data):
@@ -400,7 +425,9 @@ def _check_activity(effect_goal, data):
         raise ValidationError(errors)
 
 
+@transaction.atomic
 def activity_create(*, user, effect_goal, data):
+    effect_goal = _current(user, Action.VIEW, effect_goal)
     unit = data.get("responsible_unit")
     if not access.can_add_activity(user, effect_goal, unit.pk if unit else None):
         raise access.PermissionDenied(access.refusal_message(Action.CREATE, effect_goal))
@@ -408,8 +435,9 @@ def activity_create(*, user, effect_goal, data):
     return create_audited(user=user, obj=Activity(effect_goal=effect_goal, **data))
 
 
+@transaction.atomic
 def activity_update(*, user, activity, data):
-    access.require(user, Action.CHANGE, activity)
+    activity = _current(user, Action.CHANGE, activity)
     unit = data.get("responsible_unit")
     if unit is not None and not access.can_add_activity(user, activity.effect_goal, unit.pk):
         raise access.PermissionDenied(access.refusal_message(Action.CHANGE, activity))
@@ -417,9 +445,9 @@ def activity_update(*, user, activity, data):
     return update_audited(user=user, obj=activity, data=data)
 
 
+@transaction.atomic
 def activity_delete(*, user, activity):
-    access.require(user, Action.DELETE, activity)
-    delete_audited(user=user, obj=activity)
+    delete_audited(user=user, obj=_current(user, Action.DELETE, activity))
 
 
 # --- dialogue ------------------------------------------------------------------------------
