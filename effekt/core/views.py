@@ -2,6 +2,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from .forms import add_validation_error
@@ -74,3 +76,23 @@ def parse_int(value, *, minimum=None, maximum=None):
 
 def parse_year(value):
     return parse_int(value, minimum=1990, maximum=2100)
+
+
+# --- health checks for load balancers and orchestrators ----------------------------------------
+
+
+def health_live(request):
+    """Liveness: the process answers. Touches no database, so a database outage does not make
+    every application server look dead at once."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def health_ready(request):
+    """Readiness: the process can serve pages, that is, reach its database; 503 when it cannot."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable", content_type="text/plain", status=503)
+    return HttpResponse("ok", content_type="text/plain")

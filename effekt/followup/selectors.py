@@ -215,8 +215,12 @@ def compilation_data(compilation) -> dict:
     goal_rows = []
     all_counts = attainment.Counts()
     counted = set()
+    supporting = {}  # strategic goal id -> its effect goals, in the order above
+    for goal in effect_goals:
+        for strategic in goal.strategic_goals.all():
+            supporting.setdefault(strategic.pk, []).append(goal)
     for strategic in term.strategic_goals.all() if term else []:
-        linked = [g for g in effect_goals if strategic in g.strategic_goals.all()]
+        linked = supporting.get(strategic.pk, [])
         counts = attainment.Counts()
         rows = []
         for goal in linked:

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 
 from effekt.organisations import access
 from effekt.organisations.models import Organisation
@@ -85,6 +85,23 @@ def goal_chain(*, user, year, organisation=None, with_activities=True) -> GoalCh
         assignments=list(assignments.distinct()),
         organisation=organisation,
     )
+
+
+@dataclass
+class Coverage:
+    term: Term | None
+    uncovered: list  # the term's strategic goals that no effect goal the user may read supports
+
+
+def coverage_summary(*, user, year) -> Coverage:
+    """What the start page says of the goal chain, in two queries whatever its size."""
+    term = Term.objects.covering(year).first()
+    if term is None:
+        return Coverage(term=None, uncovered=[])
+    supporting = EffectGoal.objects.filter(plan__year=year, strategic_goals=OuterRef("pk")).filter(
+        access.visible_plans_q(user, "plan__")
+    )
+    return Coverage(term=term, uncovered=list(term.strategic_goals.filter(~Exists(supporting))))
 
 
 def years_with_data():

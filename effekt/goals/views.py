@@ -90,7 +90,7 @@ def dashboard(request):
         if grants.unit_orgs
         else []
     )
-    chain = selectors.goal_chain(user=user, year=year, with_activities=False)
+    chain = selectors.coverage_summary(user=user, year=year)
     return render(
         request,
         "goals/dashboard.html",

@@ -1,0 +1,507 @@
+"""Effekt under load: the generated large municipality on PostgreSQL behind gunicorn, measured with wrk.
+
+    .venv/bin/python benchmarks/load.py [--duration 10] [--connections 1,50] [--workers N]
+                                        [--regenerate] [--output docs/benchmark-results.md]
+
+1. Creates the database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/effekt_bench)
+   if it is missing, migrates it, and generates the municipality (`generate_municipality`) unless
+   it is already there (`--regenerate` drops and recreates the database first).
+2. Collects the static files and starts gunicorn with the production settings (a random
+   SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, SECURE_SSL_REDIRECT=false; every request says
+   `X-Forwarded-Proto: https`, as a TLS-terminating load balancer would), 2 × cores + 1 workers.
+3. Signs in an executive-office user and an organisation editor (sessions created directly) and
+   gives the office an API token; checks that every page answers 200 to them (not a redirect to
+   the sign-in page).
+4. Runs wrk (Debian package `wrk`) against every main page at each number of concurrent
+   connections, and the same for `/health/live`, a view that does no work: the framework's
+   ceiling on this machine. Any response other than 200 is counted and shown.
+5. Stops gunicorn and times the compilation as PDF and Word for the whole municipality.
+
+Prints a table and writes it as Markdown, with the machine, the versions and the data counts.
+Figures, never asserts: the targets (p95 ≤ 50 ms at 50 connections, ≥ 50 % of the trivial view's
+throughput, compilation PDF ≤ 5 s) are marked met or not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/effekt_bench"
+LUA = Path(__file__).with_name("wrk_report.lua")
+P95_TARGET_MS, SHARE_TARGET, PDF_TARGET_S = 50.0, 0.5, 5.0
+TRIVIAL = "trivial view (/health/live)"
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+    who: str  # "office", "editor", "api" (the office's token) or "public"
+    results: dict = field(default_factory=dict)  # connections -> Result
+
+
+@dataclass
+class Result:
+    requests: int
+    rps: float
+    p50: float
+    p95: float
+    p99: float
+    not_ok: int
+
+
+def arguments():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE))
+    parser.add_argument("--regenerate", action="store_true", help="drop and generate anew")
+    parser.add_argument("--scale", type=float, default=1.0, help="of the generated municipality")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per page and level")
+    parser.add_argument("--connections", default="1,50", help="comma separated")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--only", default="", help="measure only pages whose name contains this")
+    parser.add_argument("--document-runs", type=int, default=1, help="0 skips the documents")
+    parser.add_argument("--output", default="docs/benchmark-results.md")
+    parser.add_argument("--note", default="", help="a remark written under the table")
+    return parser.parse_args()
+
+
+# --- the database and Django -------------------------------------------------------------------
+
+
+def prepare_database(url, regenerate):
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    name = config["NAME"]
+    admin = psycopg.connect(
+        dbname="postgres",
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        autocommit=True,
+    )
+    with admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and regenerate:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            admin.execute(f'CREATE DATABASE "{name}"')
+
+
+def server_environment(args, var_dir):
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "effekt.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(45),  # 60 characters, new every run
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": args.database_url,
+        "EFFEKT_VAR_DIR": str(var_dir),
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def setup_django(args, environment):
+    os.environ.update(environment)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from effekt.organisations.models import Organisation
+
+    call_command("migrate", verbosity=0)
+    if Organisation.objects.exists():
+        print("the generated municipality is there already (--regenerate to make it anew)")
+    else:
+        call_command("generate_municipality", scale=args.scale, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def data_counts():
+    from django.contrib.auth import get_user_model
+    from django.utils import translation
+
+    from effekt.followup.models import GoalAssessment, Report
+    from effekt.goals.models import Activity, EffectGoal, Plan
+    from effekt.indicators.models import Measurement, Series
+    from effekt.organisations.models import Organisation
+
+    counted = [
+        Organisation,
+        get_user_model(),
+        Plan,
+        EffectGoal,
+        Activity,
+        Report,
+        GoalAssessment,
+        Series,
+        Measurement,
+    ]
+    with translation.override("en"):
+        return {str(m._meta.verbose_name_plural): m.objects.count() for m in counted}
+
+
+def sign_in(user):
+    """A session for `user`, as the sign-in page would have made it: (cookie name, value)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def latest_adopted_annual():
+    """The compilation of the last annual report the council adopted: the whole municipality."""
+    from effekt.followup.models import Compilation, Period
+
+    return (
+        Compilation.objects.filter(
+            status=Compilation.Status.ADOPTED, period__kind=Period.Kind.ANNUAL
+        )
+        .select_related("period__cycle")
+        .order_by("-period__ends_on")
+        .first()
+    )
+
+
+def pages_and_headers():
+    """The pages to measure, and the headers each kind of visitor sends."""
+    from rest_framework.authtoken.models import Token
+
+    from effekt.followup.models import Compilation, Period, Report
+    from effekt.goals.models import Plan
+    from effekt.indicators.models import Indicator
+    from effekt.organisations.models import Organisation, Role, RoleAssignment
+
+    current = Period.objects.filter(kind=Period.Kind.INTERIM).order_by("-ends_on").first()
+    year = current.cycle.year
+    office = RoleAssignment.objects.filter(role=Role.EXECUTIVE_OFFICE).first().user
+    report = (
+        Report.objects.filter(period=current, organisation__kind=Organisation.Kind.BOARD)
+        .order_by("organisation__order")
+        .first()
+    )
+    editor = (
+        RoleAssignment.objects.filter(
+            role=Role.ORGANISATION_EDITOR, organisation=report.organisation
+        )
+        .first()
+        .user
+    )
+    plan = Plan.objects.get(organisation=report.organisation, year=year)
+    draft = Compilation.objects.filter(status=Compilation.Status.DRAFT).first()
+    adopted = latest_adopted_annual()
+    indicator = Indicator.objects.filter(council_number=1).first()
+    token, _created = Token.objects.get_or_create(user=office)
+    adopted_year = adopted.period.cycle.year
+    pages = [
+        Page(TRIVIAL, "/health/live", "public"),
+        Page("start page", "/", "office"),
+        Page("goal chain (whole municipality)", f"/malkedja/?year={year}", "office"),
+        Page(
+            "goal chain (one board)",
+            f"/malkedja/?year={year}&organisation={plan.organisation_id}",
+            "editor",
+        ),
+        Page("plan", f"/planer/{plan.pk}/", "editor"),
+        Page("report (interim)", f"/uppfoljning/rapporter/{report.pk}/", "editor"),
+        Page("status board", "/uppfoljning/status/", "office"),
+        Page("compilation (draft, live)", f"/uppfoljning/sammanstallningar/{draft.pk}/", "office"),
+        Page("compilation (adopted)", f"/uppfoljning/sammanstallningar/{adopted.pk}/", "office"),
+        Page("indicator", f"/indikatorer/{indicator.pk}/", "office"),
+        Page(
+            "public: adopted compilation", f"/offentligt/{adopted_year}/arsredovisning/", "public"
+        ),
+        Page("public: plan", f"/offentligt/planer/{year}/{plan.organisation_id}/", "public"),
+        Page("public: indicators", "/offentligt/indikatorer/", "public"),
+        *[
+            Page(f"API: {name}", f"/api/{name}/", "api")
+            for name in ("plans", "effect-goals", "reports", "indicators", "organisations")
+        ],
+    ]
+    secure = ["X-Forwarded-Proto: https"]
+    headers = {
+        "public": secure,
+        "office": [*secure, f"Cookie: {sign_in(office)}"],
+        "editor": [*secure, f"Cookie: {sign_in(editor)}"],
+        "api": [*secure, f"Authorization: Token {token.key}"],
+    }
+    return pages, headers
+
+
+# --- the server and the load -------------------------------------------------------------------
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def fetch(url, headers):
+    headers = dict(h.split(": ", 1) for h in headers)
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - our http://127.0.0.1
+    try:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=120) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def start_server(args, environment):
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    command = [
+        gunicorn,
+        "effekt.wsgi",
+        f"--bind=127.0.0.1:{args.port}",
+        f"--workers={args.workers}",
+        "--timeout=120",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=environment)  # noqa: S603
+    base = f"http://127.0.0.1:{args.port}"
+    for _ in range(120):
+        time.sleep(0.5)
+        try:
+            if fetch(base + "/health/ready", [])[0] == 200:
+                return server, base
+        except OSError:
+            continue
+    server.terminate()
+    raise SystemExit("gunicorn did not become ready")
+
+
+def run_wrk(url, headers, connections, duration):
+    threads = max(1, min(connections, os.cpu_count() or 1))
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout=30s"]
+    command += ["-s", str(LUA)]
+    for header in headers:
+        command += ["-H", header]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout  # noqa: S603
+    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
+    values = dict(item.split("=") for item in line.split()[1:])
+    requests, seconds = int(values["requests"]), float(values["seconds"])
+    return Result(
+        requests=requests,
+        rps=requests / seconds,
+        p50=float(values["p50"]),
+        p95=float(values["p95"]),
+        p99=float(values["p99"]),
+        not_ok=int(values["not_ok"]) + int(values["errors"]),
+    )
+
+
+def measure(args, base, pages, headers, levels):
+    for page in pages:
+        status, body = fetch(base + page.path, headers[page.who])
+        if status != 200:
+            raise SystemExit(f"{page.name}: {page.path} answered {status}, not 200")
+        for _ in range(2 * args.workers):  # every worker has compiled its templates
+            fetch(base + page.path, headers[page.who])
+        for connections in levels:
+            result = run_wrk(base + page.path, headers[page.who], connections, args.duration)
+            page.results[connections] = result
+            print(
+                f"{page.name:38} c={connections:<3} {result.rps:8.1f} req/s  "
+                f"p50 {result.p50:7.1f}  p95 {result.p95:7.1f}  p99 {result.p99:7.1f} ms"
+                + (f"  NOT 200: {result.not_ok}" if result.not_ok else ""),
+                flush=True,
+            )
+
+
+# --- the documents -----------------------------------------------------------------------------
+
+
+def time_documents(runs):
+    from django.utils import translation
+
+    from effekt.documents import content, pdf, word
+
+    translation.activate("sv")
+    compilation = latest_adopted_annual()
+    rows = sum(len(goal["effect_goals"]) for goal in compilation.snapshot["goals"])
+    timings = {}
+    for name, render in (("PDF", pdf.render), ("Word", word.render)):
+        times, size = [], 0
+        for _ in range(runs):
+            started = time.perf_counter()
+            size = len(render(content.compilation_document(compilation)))
+            times.append(time.perf_counter() - started)
+        timings[name] = (statistics.median(times), size)
+        print(f"compilation {name}: {timings[name][0]:.2f} s, {size / 1024:,.0f} kB", flush=True)
+    return str(compilation), rows, timings
+
+
+# --- the report --------------------------------------------------------------------------------
+
+
+def machine(connection):
+    import django
+
+    cpu = "?"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    commit = subprocess.run(
+        ["git", "describe", "--always", "--dirty"],  # noqa: S607
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return {
+        "CPU": f"{cpu}, {os.cpu_count()} cores",
+        "memory": f"{int(memory.group(1)) / 1024**2:.0f} GiB" if memory else "?",
+        "system": platform.platform(),
+        "PostgreSQL": postgres,
+        "Python": platform.python_version(),
+        "Django": django.get_version(),
+        "commit": commit or "?",
+        "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+def table(args, pages, levels):
+    trivial = next(p for p in pages if p.name == TRIVIAL)
+    top = max(levels)
+    head = ["page"]
+    for level in levels:
+        head += [f"req/s at {level}", f"p50/p95/p99 ms at {level}"]
+    head += [f"% of trivial req/s at {top}", "target met"]
+    rows = [head]
+    for page in pages:
+        row = [page.name]
+        for level in levels:
+            result = page.results[level]
+            latency = f"{result.p50:.0f} / {result.p95:.0f} / {result.p99:.0f}"
+            if not result.requests:
+                latency = f"none finished in {args.duration} s"
+            row += [f"{result.rps:.1f}" if result.rps < 10 else f"{result.rps:.0f}", latency]
+        result = page.results[top]
+        share = result.rps / trivial.results[top].rps
+        met = (
+            result.requests
+            and result.p95 <= P95_TARGET_MS
+            and share >= SHARE_TARGET
+            and not result.not_ok
+        )
+        row += [f"{100 * share:.0f} %", "yes" if met else "no"]
+        if any(page.results[level].not_ok for level in levels):
+            row[-1] += f" ({sum(page.results[level].not_ok for level in levels)} not 200)"
+        rows.append(row)
+    return rows
+
+
+def markdown(args, info, counts, rows, documents):
+    lines = ["# Benchmark results", ""]
+    lines += [
+        f"Measured {time.strftime('%Y-%m-%d %H:%M %Z')} with `benchmarks/load.py` "
+        f"(gunicorn, {args.workers} workers, production settings, PostgreSQL; wrk over loopback, "
+        f"{args.duration} s per page and level). Targets: p95 ≤ {P95_TARGET_MS:.0f} ms at "
+        f"{max(int(c) for c in args.connections.split(','))} connections and at least "
+        f"{100 * SHARE_TARGET:.0f} % of the trivial view's throughput; compilation PDF ≤ "
+        f"{PDF_TARGET_S:.0f} s.",
+        "",
+        "## Machine",
+        "",
+        *[f"- {key}: {value}" for key, value in info.items()],
+        "",
+        "## Data (generated, `manage.py generate_municipality`)",
+        "",
+        *[f"- {name}: {number:,}" for name, number in counts.items()],
+        "",
+        "## Pages",
+        "",
+        "| " + " | ".join(rows[0]) + " |",
+        "|" + "|".join("---" for _ in rows[0]) + "|",
+        *["| " + " | ".join(row) + " |" for row in rows[1:]],
+        "",
+    ]
+    if documents:
+        name, effect_goals, timings = documents
+        lines += [
+            "## Documents",
+            "",
+            f"{name}, {effect_goals:,} effect goal rows (median of {args.document_runs}):",
+            "",
+        ]
+        for kind, (seconds, size) in timings.items():
+            target = f" (target ≤ {PDF_TARGET_S:.0f} s: {'met' if seconds <= PDF_TARGET_S else 'not met'})"
+            lines.append(
+                f"- {kind}: {seconds:.2f} s, {size / 1024:,.0f} kB"
+                + (target if kind == "PDF" else "")
+            )
+        lines.append("")
+    if args.note:
+        lines += [args.note, ""]
+    return "\n".join(lines)
+
+
+def main():
+    args = arguments()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    levels = [int(c) for c in args.connections.split(",")]
+    var_dir = ROOT / "var" / "bench"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    environment = server_environment(args, var_dir)
+    started = time.perf_counter()
+    prepare_database(args.database_url, args.regenerate)
+    setup_django(args, environment)
+    print(f"database ready in {time.perf_counter() - started:.0f} s", flush=True)
+
+    from django.db import connection
+
+    info = machine(connection)
+    counts = data_counts()
+    pages, headers = pages_and_headers()
+    pages = [p for p in pages if p.name == TRIVIAL or args.only.lower() in p.name.lower()]
+    connection.close()
+    server, base = start_server(args, environment)
+    try:
+        measure(args, base, pages, headers, levels)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    documents = time_documents(args.document_runs) if args.document_runs else None
+    rows = table(args, pages, levels)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    print()
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+    output = ROOT / args.output
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(markdown(args, info, counts, rows, documents), encoding="utf-8")
+    print(f"\nwritten to {output}")
+
+
+if __name__ == "__main__":
+    main()
