@@ -16,6 +16,7 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -27,11 +28,13 @@ from pathlib import Path
 import httpx
 import psycopg
 import pytest
-from django.db import connection
+from django.db import connection, utils
 from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
 from rest_framework.authtoken.models import Token
+
+from effekt.core.middleware import database_down
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_BIN = max(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), default=None)
@@ -520,3 +523,31 @@ def test_excel_import_killed_half_way_leaves_nothing(cluster):
     # five of the twenty years were there: the other fifteen are new, the five unchanged
     assert tuple(map(int, out.split()[-3:])) == (3 * count, 0, count)
     assert measurements(cluster) == earlier + 4 * count
+
+
+def _wrapped(cause):
+    """The error as Django raises it: its own class, the driver's error as the cause."""
+    kind = utils.InterfaceError if "Interface" in type(cause).__name__ else utils.OperationalError
+    error = kind(str(cause))
+    error.__cause__ = cause
+    return error
+
+
+@pytest.mark.parametrize(
+    ("cause", "down"),
+    [
+        (psycopg.OperationalError("connection refused"), True),  # no server: no SQLSTATE
+        (psycopg.errors.AdminShutdown("terminating connection"), True),  # 57P01
+        (psycopg.errors.ConnectionFailure("connection failure"), True),  # 08006
+        (psycopg.errors.DeadlockDetected("deadlock detected"), False),  # 40P01: a bug, a 500
+        (psycopg.errors.QueryCanceled("statement timeout"), False),  # 57014
+        (psycopg.InterfaceError("the connection is closed"), True),
+        (sqlite3.OperationalError("unable to open database file"), True),
+        (sqlite3.OperationalError("database is locked"), False),
+    ],
+    ids=lambda v: v if isinstance(v, bool) else type(v).__name__ + ": " + str(v),
+)
+def test_only_an_unreachable_database_is_an_outage(cause, down):
+    """Only the database being gone is answered "try again in a minute"; a deadlock or a timeout
+    is a fault of the application and must be a 500 that is logged and looked at."""
+    assert database_down(_wrapped(cause)) is down

@@ -12,8 +12,26 @@ from .audit import request_id_var
 
 logger = logging.getLogger(__name__)
 
-DATABASE_DOWN = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
+# PostgreSQL's error classes that mean the server is not there: 08 connection exceptions,
+# 57P01–57P03 shut down, crashed or starting up (https://www.postgresql.org/docs/current/errcodes-appendix.html).
+UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+
+
+def database_down(error) -> bool:
+    """Is `error` the database being unreachable, rather than a fault of one query (a deadlock,
+    a timeout, a locked SQLite file), which is a bug to report as a 500 like any other?"""
+    if isinstance(error, InterfaceError):
+        return True  # the connection is closed or broken
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.__cause__
+    sqlstate = getattr(cause, "sqlstate", None)
+    if sqlstate:
+        return sqlstate.startswith(UNAVAILABLE_SQLSTATES)
+    if cause is not None and type(cause).__module__.startswith("psycopg"):
+        return True  # no answer from a server at all: connection refused, host unreachable
+    return "unable to open database file" in str(error)  # SQLite: the file is gone
 
 
 class RequestContextMiddleware:
@@ -49,7 +67,7 @@ def unavailable_response(request):
 def _note_database_down(sender, request=None, **kwargs):
     """Django turns an exception in any middleware layer into a 500 right there; this receiver
     (called while the exception is handled) marks the request, so the outer layer can tell."""
-    if request is not None and isinstance(sys.exc_info()[1], DATABASE_DOWN):
+    if request is not None and database_down(sys.exc_info()[1]):
         request.database_down = True
 
 
@@ -74,7 +92,7 @@ class DatabaseUnavailableMiddleware:
         return response
 
     def process_exception(self, request, exception):
-        if isinstance(exception, DATABASE_DOWN):
+        if database_down(exception):
             logger.warning("Database unavailable (%s): answered 503", exception)
             return unavailable_response(request)
         return None
