@@ -21,6 +21,7 @@ from django.test import Client
 from effekt.core.models import ChangeRecord
 from effekt.followup import services
 from effekt.followup.models import Compilation, GoalAssessment, Report
+from effekt.goals import services as goals
 from effekt.goals.models import Plan
 
 from . import factories as f
@@ -362,3 +363,31 @@ def test_submit_during_adoption(world, report):
     compilation.refresh_from_db()
     assert (report.status, compilation.status) == ("submitted", "draft")
     assert records(compilation, ChangeRecord.Action.TRANSITION) == []
+
+
+def test_creating_the_same_plan_at_the_same_moment(world, shared_database):
+    """Two people create the board's plan for a year at once; both pass the check before either
+    has saved. The second is refused with a message (the unique constraint), never a 500."""
+    editor = world.users["organisation_editor"]
+    created, second_done = threading.Event(), threading.Event()
+
+    def first():
+        with transaction.atomic():
+            plan = goals.plan_create(user=editor, organisation=world.social, year=2018)
+            created.set()
+            second_done.wait(timeout=3)  # the second insert waits for this one to commit
+        return plan
+
+    def second():
+        created.wait(timeout=10)
+        try:
+            return goals.plan_create(user=editor, organisation=world.social, year=2018)
+        except ValidationError as refusal:
+            return refusal.messages
+        finally:
+            second_done.set()
+
+    plan, refusal = together([first, second])
+    assert isinstance(refusal, list) and refusal, refusal  # refused, with a message
+    assert Plan.objects.filter(organisation=world.social, year=2018).get() == plan
+    assert len(records(plan, ChangeRecord.Action.CREATE)) == 1

@@ -5,7 +5,7 @@ domain operation calls the access policy first (effekt.organisations.access).
 """
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
 from django.db.models.deletion import Collector
 from django.utils.translation import gettext as _
@@ -32,11 +32,26 @@ def _set_m2m(obj, m2m):
         getattr(obj, name).set(values)
 
 
+def _save_new(obj):
+    """Insert `obj`. When someone else inserted the same thing after our checks (a double click,
+    two people at once), the database's unique constraint refuses it: say so, never a 500."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        obj.pk = None
+        obj.validate_unique()
+        obj.validate_constraints()
+        raise ValidationError(
+            _("Someone saved the same thing at the same moment. Reload the page and try again.")
+        ) from None
+
+
 @transaction.atomic
 def create_audited(*, user, obj, m2m=None, message=""):
     _normalise_text(obj)
     obj.full_clean()
-    obj.save()
+    _save_new(obj)
     _set_m2m(obj, m2m)
     record(
         user=user, action=ChangeRecord.Action.CREATE, obj=obj, after=snapshot(obj), message=message
