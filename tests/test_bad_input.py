@@ -898,3 +898,25 @@ def test_the_rules_hold_for_the_domain_operations_too(world, kit):
         )
     assert set(caught.value.message_dict) == {"title", "description"}
     assert snapshot() == before
+
+
+def test_a_value_stored_before_a_rule_existed_does_not_block_other_changes(world, kit):
+    """Text saved before the rules (or imported) is checked when someone edits it, not when the
+    board adopts its plan or changes another field."""
+    from django.core.exceptions import ValidationError
+
+    from effekt.goals import services as goals
+    from effekt.goals.models import Plan
+
+    admin = world.users["administrator"]
+    plan = kit["next_plan"]
+    Plan.objects.filter(pk=plan.pk).update(direction="Gammal\u202etext")  # as stored long ago
+    plan.refresh_from_db()
+    goals.plan_update(user=admin, plan=plan, data={"responsibility": "Ny text"})
+    plan.refresh_from_db()
+    assert (plan.responsibility, plan.direction) == ("Ny text", "Gammal\u202etext")
+    with pytest.raises(ValidationError) as caught:
+        goals.plan_update(user=admin, plan=plan, data={"direction": "Fortfarande\u202efel"})
+    assert set(caught.value.message_dict) == {"direction"}
+    plan.refresh_from_db()
+    assert plan.direction == "Gammal\u202etext"

@@ -59,17 +59,44 @@ def create_audited(*, user, obj, m2m=None, message=""):
     return obj
 
 
+def _validate_changes(obj, stored):
+    """Validate the fields that change, and the object's rules and constraints as a whole.
+
+    A value stored before a rule existed (a title with a tab, say) must not block an unrelated
+    change such as submitting a report; it is checked when someone edits it.
+    """
+    unchanged = [
+        field.name
+        for field in obj._meta.concrete_fields
+        if getattr(obj, field.attname) == getattr(stored, field.attname)
+    ]
+    errors = {}
+    for check in (
+        lambda: obj.clean_fields(exclude=unchanged),
+        obj.clean,
+        obj.validate_unique,
+        obj.validate_constraints,
+    ):
+        try:
+            check()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def update_audited(*, user, obj, data=None, m2m=None, message="", action=None):
     """Apply `data` (field → value) and `m2m` (name → values); record only if something changed.
 
     "Before" is read from the database: a ModelForm bound to `obj` has already changed it.
     """
-    before = snapshot(type(obj)._base_manager.get(pk=obj.pk))
+    stored = type(obj)._base_manager.get(pk=obj.pk)
+    before = snapshot(stored)
     for name, value in (data or {}).items():
         setattr(obj, name, value)
     _normalise_text(obj)
-    obj.full_clean()
+    _validate_changes(obj, stored)
     obj.save()
     _set_m2m(obj, m2m)
     after = snapshot(type(obj)._base_manager.get(pk=obj.pk))  # as stored (decimals, rounding)

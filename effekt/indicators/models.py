@@ -32,7 +32,11 @@ class Indicator(models.Model):
         _("description"), blank=True, max_length=SHORT_TEXT, validators=text_rules(SHORT_TEXT)
     )
     unit = models.CharField(
-        _("unit"), max_length=40, blank=True, help_text=_("For example %, kr or number.")
+        _("unit"),
+        max_length=40,
+        blank=True,
+        help_text=_("For example %, kr or number."),
+        validators=[plain_line],
     )
     higher_is_better = models.BooleanField(
         _("higher is better"), default=True, help_text=_("Untick when a lower value is better.")
@@ -141,7 +145,7 @@ class Series(models.Model):
             "Kolada id: 0381 for a municipality, G37359 for a group, 0000 for the country."
         ),
     )
-    area_name = models.CharField(_("area"), max_length=200)
+    area_name = models.CharField(_("area"), max_length=200, validators=[plain_line])
     gender = models.CharField(
         _("gender"), max_length=1, choices=Gender.choices, default=Gender.TOTAL
     )

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from effekt.core.forms import plain_line
+
 # The access policy (access.py) builds on these models and takes this scope name from here.
 SCOPE_ORGANISATION = "organisation"
 
@@ -44,8 +46,10 @@ class Organisation(models.Model):
     # Where the work is done: the officials who can be responsible for activities.
     OPERATING_KINDS = (Kind.ADMINISTRATION, Kind.UNIT)
 
-    name = models.CharField(_("name"), max_length=200)
-    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[plain_line])
+    short_name = models.CharField(
+        _("short name"), max_length=30, blank=True, validators=[plain_line]
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
