@@ -194,11 +194,15 @@ def data(world):
     return found
 
 
-def _results(data, role, url):
+def _get(data, role, url, **query):
     token = Token.objects.get(user=data.world.users[role])
-    response = Client().get(url, {"page_size": 200}, HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = Client().get(url, query, HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 200
-    return response.json()["results"]
+    return response.json()
+
+
+def _results(data, role, url):
+    return _get(data, role, url, page_size=200)["results"]
 
 
 def _ids(data, role, url):
@@ -227,7 +231,7 @@ LISTS = {
         ["social_report", "social_submitted"],
         ["school_report", "school_submitted"],
     ),
-    "targets": ([], ["social_target"], ["school_target"]),  # the indicators' targets
+    "targets": ([], ["social_target"], ["school_target"]),  # in the indicators' details
 }
 
 
@@ -240,8 +244,11 @@ def list_problems(data, role):
         for url, (everyone, social, school) in LISTS.items()
     }
     found = {url: _ids(data, role, url) for url in expected if url.startswith("/")}
-    indicators = _results(data, role, "/api/indicators/")
-    found["targets"] = {t["id"] for row in indicators for t in row["targets"]}
+    found["targets"] = {
+        target["id"]
+        for row in _results(data, role, "/api/indicators/")
+        for target in _get(data, role, row["url"])["targets"]
+    }
     return [
         f"{url}: {found[url]} instead of {ids}"
         for url, ids in expected.items()

@@ -26,7 +26,9 @@ for (`Accept-Language`, Swedish by default); bad input is a 400 with `errors` by
 nothing. Texts are saved with the `version` last read: a save over someone else's newer text is a
 409 with their text.
 
-**Lists** are paginated (`page`, `page_size` up to 200) and filtered by year, term and
+**Lists** show summaries: each item's key fields, counts of what it contains (effect goals,
+activities, series…) and the `url` of its detail, which shows the whole object with everything
+nested in it. Lists are paginated (`page`, `page_size` up to 200) and filtered by year, term and
 organisation where these apply."""
 
 SCHEMA_SETTINGS = {

@@ -6,7 +6,8 @@ the policy first, as the pages do, then check the input's shape, then call the o
 operation; whatever the operation refuses it explains (see exceptions.py).
 """
 
-from django.db.models import Prefetch
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -72,9 +73,48 @@ def _reads(serializer, summary, one, detail=None):
     )
 
 
+def count_of(queryset, field):
+    """The number of rows of `queryset` whose `field` is the outer row: a subquery, so that a
+    list counts its page's children in its own query, without fetching them."""
+    rows = (
+        queryset.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
 class ReadOnly(JSONErrorMixin, viewsets.ReadOnlyModelViewSet):
+    """The list shows summaries (`summary_serializer_class`, read by `list_queryset`), the
+    detail everything nested in the object (`serializer_class`, `detail_queryset`); both start
+    from what the caller may read (`visible`)."""
+
     lookup_value_converter = "int"
     pagination_class = Pagination
+    summary_serializer_class = None  # None: the list shows what the detail shows
+
+    def listing(self):
+        return self.action == "list"
+
+    def get_serializer_class(self):
+        if self.listing() and self.summary_serializer_class is not None:
+            return self.summary_serializer_class
+        return self.serializer_class
+
+    def visible(self):
+        return self.queryset.all()
+
+    def list_queryset(self, queryset):
+        return queryset
+
+    def detail_queryset(self, queryset):
+        return queryset
+
+    def get_queryset(self):
+        queryset = self.visible()
+        return self.list_queryset(queryset) if self.listing() else self.detail_queryset(queryset)
 
 
 # --- the organisation and the council's level ----------------------------------------------
@@ -114,8 +154,9 @@ class AssignmentViewSet(ReadOnly):
 # --- plans and effect goals ----------------------------------------------------------------
 
 
-def _effect_goal_trees():
-    return EffectGoal.objects.prefetch_related(
+def _effect_goal_contents():
+    """What an effect goal's detail shows nested in it."""
+    return (
         "strategic_goals",
         Prefetch(
             "activities",
@@ -127,22 +168,41 @@ def _effect_goal_trees():
     )
 
 
-@_reads(s.PlanSerializer, "Plans with effect goals and activities", "One plan")
+@_reads(
+    s.PlanSummarySerializer,
+    "Plans, with the number of their effect goals and activities",
+    "One plan with its effect goals and activities",
+    detail=s.PlanSerializer,
+)
 class PlanViewSet(ReadOnly):
     """Adopted plans, and the drafts of the caller's own organisations (all for the executive
     office, administrators and auditors)."""
 
+    summary_serializer_class = s.PlanSummarySerializer
     serializer_class = s.PlanSerializer
     filterset_class = filters.PlanFilter
 
-    def get_queryset(self):
+    def visible(self):
         return (
             Plan.objects.filter(access.visible_plans_q(self.request.user))
             .select_related("organisation")
-            .prefetch_related(
-                Prefetch("effect_goals", queryset=_effect_goal_trees().order_by("number", "pk"))
-            )
             .order_by("-year", "organisation__order", "organisation__name", "pk")
+        )
+
+    def list_queryset(self, queryset):
+        return queryset.defer("responsibility", "direction").annotate(
+            effect_goal_count=count_of(EffectGoal.objects, "plan"),
+            activity_count=count_of(Activity.objects, "effect_goal__plan"),
+        )
+
+    def detail_queryset(self, queryset):
+        return queryset.prefetch_related(
+            Prefetch(
+                "effect_goals",
+                queryset=EffectGoal.objects.prefetch_related(*_effect_goal_contents()).order_by(
+                    "number", "pk"
+                ),
+            )
         )
 
     @extend_schema(
@@ -164,15 +224,20 @@ class PlanViewSet(ReadOnly):
         return Response(self.get_serializer(self.get_queryset().get(pk=plan.pk)).data)
 
 
-@_reads(s.EffectGoalInPlanSerializer, "Effect goals", "One effect goal")
+@_reads(
+    s.EffectGoalSummarySerializer,
+    "Effect goals, with the number of their activities and targets",
+    "One effect goal with its activities and targets",
+    detail=s.EffectGoalInPlanSerializer,
+)
 class EffectGoalViewSet(ReadOnly):
+    summary_serializer_class = s.EffectGoalSummarySerializer
     serializer_class = s.EffectGoalInPlanSerializer
     filterset_class = filters.EffectGoalFilter
 
-    def get_queryset(self):
+    def visible(self):
         return (
-            _effect_goal_trees()
-            .filter(access.visible_plans_q(self.request.user, "plan__"))
+            EffectGoal.objects.filter(access.visible_plans_q(self.request.user, "plan__"))
             .select_related("plan__organisation")
             .order_by(
                 "-plan__year",
@@ -182,6 +247,26 @@ class EffectGoalViewSet(ReadOnly):
                 "pk",
             )
         )
+
+    def list_queryset(self, queryset):
+        return (
+            queryset.defer("description", "plan__responsibility", "plan__direction")
+            .prefetch_related(
+                # the ids, as a list (a related manager per goal costs more than the query)
+                Prefetch(
+                    "strategic_goals",
+                    queryset=StrategicGoal.objects.only("pk"),
+                    to_attr="strategic_goal_list",
+                )
+            )
+            .annotate(
+                activity_count=count_of(Activity.objects, "effect_goal"),
+                target_count=count_of(Target.objects, "effect_goal"),
+            )
+        )
+
+    def detail_queryset(self, queryset):
+        return queryset.prefetch_related(*_effect_goal_contents())
 
 
 # --- follow-up -----------------------------------------------------------------------------
@@ -226,35 +311,27 @@ def describe_conflict(obj):
 TEXT_ERRORS = {**WRITE_ERRORS, **_errors(409)}
 
 
-@_reads(s.ReportSerializer, "Follow-up reports", "One report")
+@_reads(
+    s.ReportSummarySerializer,
+    "Follow-up reports, with the number of their rows",
+    "One report with its assessments and assignments",
+    detail=s.ReportSerializer,
+)
 class ReportViewSet(ReadOnly):
     """Accepted reports, and those of the caller's own organisations (all for the executive
     office, administrators and auditors). Texts are saved with the version last read: a save
     over someone else's newer text is refused with 409 and their text."""
 
+    summary_serializer_class = s.ReportSummarySerializer
     serializer_class = s.ReportSerializer
     filterset_class = filters.ReportFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
     describe_conflict = staticmethod(describe_conflict)
 
-    def get_queryset(self):
+    def visible(self):
         return (
             Report.objects.filter(access.visible_reports_q(self.request.user))
             .select_related("organisation", "period__cycle")
-            .prefetch_related(
-                Prefetch(
-                    "assessments",
-                    queryset=GoalAssessment.objects.select_related("effect_goal").order_by(
-                        "effect_goal__number", "pk"
-                    ),
-                ),
-                Prefetch(
-                    "assignment_reports",
-                    queryset=AssignmentReport.objects.select_related("assignment").order_by(
-                        "assignment__title", "pk"
-                    ),
-                ),
-            )
             .order_by(
                 "-period__cycle__year",
                 "-period__ends_on",
@@ -262,6 +339,28 @@ class ReportViewSet(ReadOnly):
                 "organisation__name",
                 "pk",
             )
+        )
+
+    def list_queryset(self, queryset):
+        return queryset.defer("mission_results", "return_comment").annotate(
+            assessment_count=count_of(GoalAssessment.objects, "report"),
+            assignment_report_count=count_of(AssignmentReport.objects, "report"),
+        )
+
+    def detail_queryset(self, queryset):
+        return queryset.prefetch_related(
+            Prefetch(
+                "assessments",
+                queryset=GoalAssessment.objects.select_related("effect_goal").order_by(
+                    "effect_goal__number", "pk"
+                ),
+            ),
+            Prefetch(
+                "assignment_reports",
+                queryset=AssignmentReport.objects.select_related("assignment").order_by(
+                    "assignment__title", "pk"
+                ),
+            ),
         )
 
     def _fresh(self, report):
@@ -371,6 +470,10 @@ class CompilationViewSet(ReadOnly):
     queryset = Compilation.objects.select_related("period__cycle").order_by(
         "-period__cycle__year", "-period__ends_on", "pk"
     )
+
+    def list_queryset(self, queryset):
+        return queryset.defer("snapshot")  # the whole adopted compilation: the detail's `data`
+
     serializer_class = s.CompilationSerializer
     filterset_class = filters.CompilationFilter
 
@@ -390,16 +493,28 @@ class CompilationViewSet(ReadOnly):
 # --- indicators ----------------------------------------------------------------------------
 
 
-@_reads(s.IndicatorSerializer, "Indicators with their series and values", "One indicator")
+@_reads(
+    s.IndicatorSummarySerializer,
+    "Indicators, with the number of their series",
+    "One indicator with its series, values and targets",
+    detail=s.IndicatorSerializer,
+)
 class IndicatorViewSet(ReadOnly):
+    queryset = Indicator.objects.order_by("council_number", "name", "pk")
+    summary_serializer_class = s.IndicatorSummarySerializer
     serializer_class = s.IndicatorSerializer
     filterset_class = filters.IndicatorFilter
 
-    def get_queryset(self):
+    def list_queryset(self, queryset):
+        return queryset.defer("description").annotate(
+            series_count=count_of(Series.objects, "indicator")
+        )
+
+    def detail_queryset(self, queryset):
         targets = Target.objects.filter(
             access.visible_plans_q(self.request.user, "effect_goal__plan__")
         ).order_by("effect_goal_id", "pk")
-        return Indicator.objects.prefetch_related(
+        return queryset.prefetch_related(
             Prefetch(
                 "series",
                 queryset=Series.objects.prefetch_related(
@@ -408,7 +523,7 @@ class IndicatorViewSet(ReadOnly):
             ),
             Prefetch("kpi_links", queryset=KpiLink.objects.order_by("from_year", "pk")),
             Prefetch("targets", queryset=targets, to_attr="visible_targets"),
-        ).order_by("council_number", "name", "pk")
+        )
 
 
 class MeasurementView(JSONErrorMixin, generics.ListCreateAPIView):
