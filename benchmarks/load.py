@@ -1,7 +1,8 @@
 """Effekt under load: the generated large municipality on PostgreSQL behind gunicorn, measured with wrk.
 
     .venv/bin/python benchmarks/load.py [--duration 10] [--connections 1,50] [--workers N]
-                                        [--regenerate] [--output docs/benchmark-results.md]
+                                        [--cache off,on] [--regenerate]
+                                        [--output docs/benchmark-results.md]
 
 1. Creates the database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/effekt_bench)
    if it is missing, migrates it, and generates the municipality (`generate_municipality`) unless
@@ -15,6 +16,9 @@
 4. Runs wrk (Debian package `wrk`) against every main page at each number of concurrent
    connections, and the same for `/health/live`, a view that does no work: the framework's
    ceiling on this machine. Any response other than 200 is counted and shown.
+   All of it twice (`--cache off,on`): with the page cache off (`EFFEKT_PAGE_CACHE=0`: every
+   request makes its page, as the first request after a write does) and on (every worker has
+   the page already: what repeated reads cost between writes), each with its own gunicorn.
 5. Stops gunicorn and times the compilation as PDF and Word for the whole municipality.
 
 Prints a table and writes it as Markdown, with the machine, the versions and the data counts.
@@ -36,6 +40,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,7 +57,8 @@ class Page:
     name: str
     path: str
     who: str  # "office", "editor", "api" (the office's token) or "public"
-    results: dict = field(default_factory=dict)  # connections -> Result
+    results: dict = field(default_factory=dict)  # (cache "off"/"on", connections) -> Result
+    not_stored: bool = False  # with the cache on, the page was never served from it
 
 
 @dataclass
@@ -72,6 +78,9 @@ def arguments():
     parser.add_argument("--scale", type=float, default=1.0, help="of the generated municipality")
     parser.add_argument("--duration", type=int, default=10, help="seconds per page and level")
     parser.add_argument("--connections", default="1,50", help="comma separated")
+    parser.add_argument(
+        "--cache", default="off,on", help="the page cache in each run: off, on or off,on"
+    )
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--only", default="", help="measure only pages whose name contains this")
@@ -110,6 +119,7 @@ def prepare_database(url, regenerate):
 def server_environment(args, var_dir):
     return {
         **os.environ,
+        "EFFEKT_PAGE_CACHE": "0",
         "DJANGO_SETTINGS_MODULE": "effekt.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(45),  # 60 characters, new every run
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -162,18 +172,23 @@ def data_counts():
 
 
 def sign_in(user):
-    """A session for `user`, as the sign-in page would have made it: (cookie name, value)."""
+    """The cookies of a browser signed in as `user`: the session, as the sign-in page would have
+    made it, and the CSRF cookie a browser keeps."""
     from importlib import import_module
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.utils.crypto import get_random_string
 
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    csrf = get_random_string(32)  # a CSRF secret as Django makes it: 32 letters and digits
+    return (
+        f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
+    )
 
 
 def latest_adopted_annual():
@@ -247,7 +262,7 @@ def pages_and_headers():
     ]
     secure = ["X-Forwarded-Proto: https"]
     headers = {
-        "public": secure,
+        "public": secure,  # a first visit: no cookies
         "office": [*secure, f"Cookie: {sign_in(office)}"],
         "editor": [*secure, f"Cookie: {sign_in(editor)}"],
         "api": [*secure, f"Authorization: Token {token.key}"],
@@ -264,13 +279,28 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def fetch(url, headers):
+    """(status, the X-Effekt-Cache header: "hit", "miss" or None)."""
     headers = dict(h.split(": ", 1) for h in headers)
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 - our http://127.0.0.1
     try:
         with urllib.request.build_opener(NoRedirect).open(request, timeout=120) as response:
-            return response.status, response.read()
+            response.read()
+            return response.status, response.headers.get("X-Effekt-Cache")
     except urllib.error.HTTPError as error:
-        return error.code, error.read()
+        return error.code, error.headers.get("X-Effekt-Cache")
+
+
+def warm_up(args, url, headers, cache):
+    """Every worker has compiled the page's templates and, with the cache on, has the page: the
+    workers each keep their own cache, so requests are sent `workers` at a time until a whole
+    round is served from the cache. False if that never happens (a page the cache does not
+    store, such as one over its size limit)."""
+    with ThreadPoolExecutor(max_workers=args.workers) as pool:
+        for round_ in range(20):
+            states = list(pool.map(lambda _: fetch(url, headers)[1], range(args.workers)))
+            if round_ and (cache == "off" or all(state == "hit" for state in states)):
+                return True
+    return False
 
 
 def start_server(args, environment):
@@ -315,18 +345,20 @@ def run_wrk(url, headers, connections, duration):
     )
 
 
-def measure(args, base, pages, headers, levels):
+def measure(args, base, pages, headers, levels, cache):
     for page in pages:
-        status, body = fetch(base + page.path, headers[page.who])
+        status, _state = fetch(base + page.path, headers[page.who])
         if status != 200:
             raise SystemExit(f"{page.name}: {page.path} answered {status}, not 200")
-        for _ in range(2 * args.workers):  # every worker has compiled its templates
-            fetch(base + page.path, headers[page.who])
+        mode = "off" if page.name == TRIVIAL else cache
+        if not warm_up(args, base + page.path, headers[page.who], mode):
+            page.not_stored = True
+            print(f"{page.name}: not served from the cache after warming up", flush=True)
         for connections in levels:
             result = run_wrk(base + page.path, headers[page.who], connections, args.duration)
-            page.results[connections] = result
+            page.results[cache, connections] = result
             print(
-                f"{page.name:38} c={connections:<3} {result.rps:8.1f} req/s  "
+                f"{page.name:38} cache {cache:3} c={connections:<3} {result.rps:8.1f} req/s  "
                 f"p50 {result.p50:7.1f}  p95 {result.p95:7.1f}  p99 {result.p99:7.1f} ms"
                 + (f"  NOT 200: {result.not_ok}" if result.not_ok else ""),
                 flush=True,
@@ -389,34 +421,39 @@ def machine(connection):
     }
 
 
-def table(args, pages, levels):
+def table(args, pages, levels, modes):
+    """One row per page and cache mode; the share is of the trivial view in the same run."""
     trivial = next(p for p in pages if p.name == TRIVIAL)
     top = max(levels)
-    head = ["page"]
+    head = ["page", "page cache"]
     for level in levels:
         head += [f"req/s at {level}", f"p50/p95/p99 ms at {level}"]
     head += [f"% of trivial req/s at {top}", "target met"]
     rows = [head]
     for page in pages:
-        row = [page.name]
-        for level in levels:
-            result = page.results[level]
-            latency = f"{result.p50:.0f} / {result.p95:.0f} / {result.p99:.0f}"
-            if not result.requests:
-                latency = f"none finished in {args.duration} s"
-            row += [f"{result.rps:.1f}" if result.rps < 10 else f"{result.rps:.0f}", latency]
-        result = page.results[top]
-        share = result.rps / trivial.results[top].rps
-        met = (
-            result.requests
-            and result.p95 <= P95_TARGET_MS
-            and share >= SHARE_TARGET
-            and not result.not_ok
-        )
-        row += [f"{100 * share:.0f} %", "yes" if met else "no"]
-        if any(page.results[level].not_ok for level in levels):
-            row[-1] += f" ({sum(page.results[level].not_ok for level in levels)} not 200)"
-        rows.append(row)
+        for cache in modes:
+            results = [page.results[cache, level] for level in levels]
+            row = [
+                page.name,
+                f"{cache} (not stored)" if cache == "on" and page.not_stored else cache,
+            ]
+            for result in results:
+                latency = f"{result.p50:.0f} / {result.p95:.0f} / {result.p99:.0f}"
+                if not result.requests:
+                    latency = f"none finished in {args.duration} s"
+                row += [f"{result.rps:.1f}" if result.rps < 10 else f"{result.rps:.0f}", latency]
+            result = page.results[cache, top]
+            share = result.rps / trivial.results[cache, top].rps
+            met = (
+                result.requests
+                and result.p95 <= P95_TARGET_MS
+                and share >= SHARE_TARGET
+                and not result.not_ok
+            )
+            row += [f"{100 * share:.0f} %", "yes" if met else "no"]
+            if not_ok := sum(result.not_ok for result in results):
+                row[-1] += f" ({not_ok} not 200)"
+            rows.append(row)
     return rows
 
 
@@ -425,7 +462,9 @@ def markdown(args, info, counts, rows, documents):
     lines += [
         f"Measured {time.strftime('%Y-%m-%d %H:%M %Z')} with `benchmarks/load.py` "
         f"(gunicorn, {args.workers} workers, production settings, PostgreSQL; wrk over loopback, "
-        f"{args.duration} s per page and level). Targets: p95 ≤ {P95_TARGET_MS:.0f} ms at "
+        f"{args.duration} s per page and level; the page cache {args.cache.replace(',', ' and ')}"
+        ": off, every request makes its page, as the first one after a write does; on, every "
+        f"worker has the page already). Targets: p95 ≤ {P95_TARGET_MS:.0f} ms at "
         f"{max(int(c) for c in args.connections.split(','))} connections and at least "
         f"{100 * SHARE_TARGET:.0f} % of the trivial view's throughput; compilation PDF ≤ "
         f"{PDF_TARGET_S:.0f} s.",
@@ -472,6 +511,9 @@ def main():
     levels = [int(c) for c in args.connections.split(",")]
     var_dir = ROOT / "var" / "bench"
     var_dir.mkdir(parents=True, exist_ok=True)
+    modes = [mode for mode in args.cache.split(",") if mode]
+    if not modes or set(modes) - {"off", "on"}:
+        raise SystemExit("--cache: off, on or off,on")
     environment = server_environment(args, var_dir)
     started = time.perf_counter()
     prepare_database(args.database_url, args.regenerate)
@@ -485,14 +527,16 @@ def main():
     pages, headers = pages_and_headers()
     pages = [p for p in pages if p.name == TRIVIAL or args.only.lower() in p.name.lower()]
     connection.close()
-    server, base = start_server(args, environment)
-    try:
-        measure(args, base, pages, headers, levels)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    for cache in modes:
+        cached = {**environment, "EFFEKT_PAGE_CACHE": "1" if cache == "on" else "0"}
+        server, base = start_server(args, cached)
+        try:
+            measure(args, base, pages, headers, levels, cache)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
     documents = time_documents(args.document_runs) if args.document_runs else None
-    rows = table(args, pages, levels)
+    rows = table(args, pages, levels, modes)
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     print()
     for row in rows:

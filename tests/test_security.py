@@ -118,7 +118,11 @@ def test_the_limit_and_the_cool_off_come_from_the_settings(member, settings):
     response = attempt(client, "anna", "fel")
     assert response.status_code == 429
     settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=1)
-    assert "1 minute." in lockout_message()
+    with translation.override("sv"):
+        assert "spärrad i 1 minut." in lockout_message()
+    settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+    with translation.override("en"):
+        assert "blocked for 30 minutes." in lockout_message()
 
 
 def test_the_admin_sign_in_is_throttled_too(member):

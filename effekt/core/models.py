@@ -64,3 +64,21 @@ class ChangeRecord(models.Model):
             label = (new or old).get("label", key)
             rows.append((gettext(label), display(old), display(new)))
         return rows
+
+
+class DataVersion(models.Model):
+    """One row: a number that every committed write raises (effekt.core.cache.data_changed).
+
+    The page cache stores each response under the number read before the response was made, so
+    a response made before a write is never served after it. Not part of the municipality's data
+    (not in a backup); a new database starts its own number at random.
+    """
+
+    value = models.BigIntegerField(_("value"), default=0)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self):
+        return str(self.value)

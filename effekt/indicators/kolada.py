@@ -42,6 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from effekt.core.audit import record, snapshot
+from effekt.core.cache import data_changed
 from effekt.core.models import ChangeRecord
 from effekt.core.services import update_audited
 from effekt.organisations import access
@@ -415,6 +416,7 @@ def _apply(
     *, user, indicators: list[Indicator], received: _Received, fetched_at, counts: _Counts
 ) -> None:
     """Write what was received. Runs inside the run's transaction."""
+    data_changed()  # bulk writes send no signals; even the fetch times are shown
     revision_message = _("Revised in Kolada (%(kpi)s).")
     deletion_message = _("Deleted in Kolada (%(kpi)s).")
 

@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "effekt.core.middleware.RequestContextMiddleware",
+    "effekt.core.cache.PageCacheMiddleware",  # after sign-in and messages: see effekt/core/cache.py
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
 
@@ -173,6 +174,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are still logged
 AXES_LOCKOUT_CALLABLE = "effekt.organisations.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "effekt.organisations.throttling.client_ip"
 # How many reverse proxies in front of the application add to X-Forwarded-For (0: none, the
@@ -191,6 +193,23 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
+}
+
+# The page cache (effekt/core/cache.py): whole responses to GET requests, each stored under the
+# data version that every committed write raises, so never stale. Each process keeps its own in
+# memory; a shared cache (Redis, Memcached) may be configured as CACHES["pages"] for more hits.
+EFFEKT_PAGE_CACHE = os.environ.get("EFFEKT_PAGE_CACHE", "1").lower() in {"1", "true", "yes", "on"}
+EFFEKT_PAGE_CACHE_MAX_BYTES = 2 * 1024 * 1024  # larger responses are not stored
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "effekt-pages",
+        # A safety net only: an entry of an old version is never served, but takes memory
+        # until it expires or is pushed out by newer ones.
+        "TIMEOUT": int(os.environ.get("EFFEKT_PAGE_CACHE_SECONDS", "600")),
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("EFFEKT_PAGE_CACHE_ENTRIES", "500"))},
+    },
 }
 
 FORM_RENDERER = "effekt.core.forms.FormRenderer"

@@ -1,6 +1,12 @@
 """Settings for the test suite (SQLite by default, PostgreSQL when DATABASE_URL says so)."""
 
+import os
+
 from .demo import *  # noqa: F403
+
+# Off: many tests change settings that pages show, which the data version does not know of.
+# tests/test_page_cache.py turns it on; EFFEKT_PAGE_CACHE=1 runs any suite with it on.
+EFFEKT_PAGE_CACHE = os.environ.get("EFFEKT_PAGE_CACHE", "0").lower() in {"1", "true", "yes", "on"}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

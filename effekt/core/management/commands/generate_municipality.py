@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from effekt.core.cache import data_changed
 from effekt.core.scale import Generation
 
 
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             report=(lambda message: None) if quiet else self.stdout.write,
         )
         with transaction.atomic():
+            data_changed()  # written in bulk, without signals
             for module in scale_modules():
                 module.generate(gen)
         if connection.vendor == "postgresql":

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from effekt.core.cache import data_changed
 from effekt.organisations.demo import DemoBackend
 
 
@@ -71,6 +72,7 @@ class Command(BaseCommand):
             report = self.stdout.write if options["verbosity"] >= 1 else (lambda message: None)
             counts = {}
             with transaction.atomic():
+                data_changed()  # in case a module writes in bulk, without signals
                 for module in modules:
                     counts.update(module.load(report=report))
             seconds = time.monotonic() - started

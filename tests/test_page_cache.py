@@ -1,0 +1,414 @@
+"""The page cache (effekt/core/cache.py): hits, invalidation by the data version, isolation.
+
+Through HTTP and the domain operations, with the cache on and emptied for every test. Any other
+suite runs with the cache on with EFFEKT_PAGE_CACHE=1: a leak between users would show up as a
+failed assertion there.
+"""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.cache import caches
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.models.signals import post_delete, post_save
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from effekt.core import cache
+from effekt.core.backup import export_backup, import_backup
+from effekt.core.cache import current_version
+from effekt.goals import services
+from effekt.indicators.kolada import kolada_import
+from effekt.organisations.models import Organisation
+
+from .test_backup import empty_database
+from .test_kolada import FakeKolada, make_client, offline, vab  # noqa: F401 - fixtures
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    """The cache on and empty."""
+    settings.EFFEKT_PAGE_CACHE = True
+    caches[cache.CACHE_ALIAS].clear()
+    yield
+    caches[cache.CACHE_ALIAS].clear()
+
+
+@pytest.fixture
+def office(world):
+    return world.users["executive_office"]
+
+
+@pytest.fixture
+def plan(world):
+    return services.plan_create(
+        user=world.users["administrator"],
+        organisation=world.social,
+        year=2017,
+        direction="Riktning ett",
+    )
+
+
+def state(response):
+    return response.get("X-Effekt-Cache")
+
+
+def page(response):
+    return response.content.decode()
+
+
+def tokens(response):
+    return re.findall(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"', page(response))
+
+
+def secret(client):
+    from django.conf import settings
+
+    return client.cookies[settings.CSRF_COOKIE_NAME].value
+
+
+# Hits ------------------------------------------------------------------------------------------
+
+
+def test_the_second_get_is_a_hit_in_three_queries_with_the_clients_own_token(
+    world, plan, client_for
+):
+    client = client_for(world.users["organisation_editor"])
+    url = plan.get_absolute_url()
+    first = client.get(url)
+    assert first.status_code == 200 and state(first) == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url)
+    assert state(second) == "hit" and second.status_code == 200
+    # the session, the user, the data version: nothing of the page itself
+    assert len(queries.captured_queries) == 3, [q["sql"] for q in queries.captured_queries]
+    assert "Riktning ett" in page(second)
+    # the same page but for the token, which is the client's own
+    assert re.sub(r'value="[A-Za-z0-9]{64}"', "", page(first)) == re.sub(
+        r'value="[A-Za-z0-9]{64}"', "", page(second)
+    )
+    assert tokens(second) and all(
+        _unmask_cipher_token(token) == secret(client) for token in tokens(second)
+    )
+    # Security headers are set on a hit as on a miss.
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Request-ID"):
+        assert second.has_header(header) and first.has_header(header)
+
+
+def test_a_token_served_from_the_cache_is_accepted_by_the_csrf_check(world, plan):
+    editor = world.users["organisation_editor"]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    edit = f"/planer/{plan.pk}/andra/"
+    assert state(client.get(edit)) == "miss"
+    hit = client.get(edit)
+    assert state(hit) == "hit"
+    token = tokens(hit)[-1]
+    response = client.post(
+        edit, {"csrfmiddlewaretoken": token, "responsibility": "", "direction": "Ny riktning"}
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.direction == "Ny riktning"
+
+
+def test_anonymous_public_pages_are_shared_but_each_visitor_gets_its_own_token(world):
+    url = "/offentligt/planer/"
+    first, second = Client(), Client()
+    assert state(first.get(url)) == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        response = second.get(url)
+    assert response.status_code == 200 and state(response) == "hit"
+    assert len(queries.captured_queries) == 1  # the data version
+    # a visitor without a CSRF cookie gets a new secret of its own, not the first visitor's
+    assert secret(second) != secret(first)
+    assert all(_unmask_cipher_token(token) == secret(second) for token in tokens(response))
+
+
+# Invalidation ----------------------------------------------------------------------------------
+
+
+def test_a_write_over_http_shows_its_message_once_and_then_the_new_text(world, plan, client_for):
+    client = client_for(world.users["organisation_editor"])
+    url = plan.get_absolute_url()
+    client.get(url)
+    assert state(client.get(url)) == "hit"
+    response = client.post(
+        f"/planer/{plan.pk}/andra/", {"responsibility": "", "direction": "Riktning två"}
+    )
+    assert response.status_code == 302 and response["Location"] == url
+    after = client.get(url)
+    assert state(after) is None  # a message to show: neither served nor stored
+    assert "Riktning två" in page(after) and "message--success" in page(after)
+    again = client.get(url)
+    assert state(again) == "miss"
+    assert "Riktning två" in page(again) and "message--success" not in page(again)
+    assert state(client.get(url)) == "hit"
+
+
+def test_another_users_write_is_seen_at_once(world, plan, client_for):
+    reader = client_for(world.users["reader"])
+    url = plan.get_absolute_url()
+    reader.get(url)
+    assert state(reader.get(url)) == "hit"
+    services.plan_update(
+        user=world.users["organisation_editor"], plan=plan, data={"direction": "Ändrad"}
+    )
+    response = reader.get(url)
+    assert state(response) == "miss" and "Ändrad" in page(response)
+
+
+def test_a_write_rolled_back_changes_nothing_and_the_page_stays_right(world, plan, client_for):
+    reader = client_for(world.users["reader"])
+    url = plan.get_absolute_url()
+    reader.get(url)
+    version = current_version()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.plan_update(
+            user=world.users["organisation_editor"], plan=plan, data={"direction": "Aldrig"}
+        )
+        raise RuntimeError
+    assert current_version() == version
+    response = reader.get(url)
+    assert state(response) == "hit" and "Riktning ett" in page(response)
+    assert "Aldrig" not in page(response)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_version_is_raised_once_per_transaction_and_only_after_it_commits(world, plan):
+    editor = world.users["organisation_editor"]
+    version = current_version()
+    with transaction.atomic():
+        services.plan_update(user=editor, plan=plan, data={"direction": "A"})
+        services.plan_update(user=editor, plan=plan, data={"direction": "B"})
+        assert current_version() == version  # not inside the transaction: no lock on the row
+    assert current_version() == version + 1  # once, after the commit
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.plan_update(user=editor, plan=plan, data={"direction": "C"})
+        raise RuntimeError
+    assert current_version() == version + 1
+    # a write in a savepoint rolled back, then one that stays: raised once
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            services.plan_update(user=editor, plan=plan, data={"direction": "D"})
+            raise RuntimeError
+        services.plan_update(user=editor, plan=plan, data={"direction": "E"})
+    assert current_version() == version + 2
+    # outside a transaction, at once
+    plan.refresh_from_db()
+    services.plan_update(user=editor, plan=plan, data={"direction": "F"})
+    assert current_version() == version + 3
+
+
+# Isolation -------------------------------------------------------------------------------------
+
+
+def test_one_users_cached_page_is_never_served_to_another(world, plan, client_for):
+    url = plan.get_absolute_url()
+    editor = client_for(world.users["organisation_editor"])
+    editor.get(url)
+    assert state(editor.get(url)) == "hit"
+    # the reader sees the draft, without the editor's buttons
+    response = client_for(world.users["reader"]).get(url)
+    assert response.status_code == 200 and state(response) == "miss"
+    assert f"/planer/{plan.pk}/andra/" in page(editor.get(url))
+    assert f"/planer/{plan.pk}/andra/" not in page(response)
+    # another board's editor and a user without roles never see the draft
+    for name in ("other_editor", "nobody"):
+        assert client_for(world.users[name]).get(url).status_code == 404
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 302 and "/logga-in/" in anonymous["Location"]
+
+
+def test_a_new_password_ends_the_cached_pages_of_the_old_one(world, plan, client_for):
+    editor = world.users["organisation_editor"]
+    client = client_for(editor)
+    url = plan.get_absolute_url()
+    client.get(url)
+    assert state(client.get(url)) == "hit"
+    # written without signals, so the data version stays: the key's password hash does the work
+    version = current_version()
+    type(editor).objects.filter(pk=editor.pk).update(password="md5$new$0123456789abcdef")
+    assert current_version() == version
+    response = client.get(url)
+    assert response.status_code == 302 and "/logga-in/" in response["Location"]
+
+
+def test_signing_out_and_in_again_gets_no_page_with_the_old_token(world, plan, client_for):
+    client = client_for(world.users["organisation_editor"])
+    url = plan.get_absolute_url()
+    client.get(url)
+    client.post("/logga-ut/")
+    assert client.get(url).status_code == 302
+    version = current_version()
+    client.force_login(world.users["organisation_editor"])
+    assert current_version() == version  # a sign-in leaves everyone's pages in the cache
+    response = client.get(url)
+    assert response.status_code == 200 and state(response) == "hit"
+    assert all(_unmask_cipher_token(token) == secret(client) for token in tokens(response))
+
+
+def test_the_language_is_part_of_the_key(world, plan, client_for):
+    from django.conf import settings
+
+    client = client_for(world.users["organisation_editor"])
+    url = plan.get_absolute_url()
+    swedish = client.get(url)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url)
+    assert state(english) == "miss" and 'lang="en"' in page(english)
+    assert 'lang="sv"' in page(swedish)
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert state(client.get(url)) == "hit"
+
+
+def test_an_htmx_partial_and_the_full_page_are_kept_apart(world, plan, client_for):
+    client = client_for(world.users["organisation_editor"])
+    url = "/malkedja/?year=2017"
+    full = client.get(url)
+    partial = client.get(url, headers={"HX-Request": "true"})
+    assert state(full) == state(partial) == "miss"
+    assert "<html" in page(full) and "<html" not in page(partial)
+    assert "<html" not in page(client.get(url, headers={"HX-Request": "true"}))
+    assert "<html" in page(client.get(url))
+
+
+def test_the_api_is_cached_per_token(world, office):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=office)
+    api = Client(headers={"Authorization": f"Token {token.key}"})
+    assert state(api.get("/api/organisations/")) == "miss"
+    assert state(api.get("/api/organisations/")) == "hit"
+    assert Client().get("/api/organisations/").status_code in (401, 403)
+    # the browsable API keeps its own Content-Security-Policy on a hit
+    browser = Client(headers={"Authorization": f"Token {token.key}", "Accept": "text/html"})
+    first, second = browser.get("/api/organisations/"), browser.get("/api/organisations/")
+    assert (state(first), state(second)) == ("miss", "hit")
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert "'unsafe-inline'" in second["Content-Security-Policy"]
+    token.delete()  # a revoked token gets no cached answer
+    assert api.get("/api/organisations/").status_code in (401, 403)
+
+
+def test_what_is_not_cached(world, client_for):
+    admin = client_for(world.users["administrator"])
+    for url in ("/admin/", "/health/live", "/logga-in/"):
+        assert state(admin.get(url)) is None, url
+    assert state(admin.post("/sprak/", {"language": "en"})) is None
+    # an answer other than 200 is not stored
+    assert state(admin.get("/planer/999999/")) == "miss"
+    assert state(admin.get("/planer/999999/")) == "miss"
+
+
+# Every way of writing raises the version ---------------------------------------------------------
+
+
+@pytest.fixture
+def without_signal_net():
+    """The receivers on every save and delete taken away: only explicit calls raise the version."""
+    watched = [m for m in apps.get_models(include_auto_created=True) if cache.watched(m)]
+    for model in watched:
+        label = model._meta.label_lower
+        post_save.disconnect(sender=model, dispatch_uid=f"cache-save-{label}")
+        post_delete.disconnect(sender=model, dispatch_uid=f"cache-delete-{label}")
+    yield
+    cache.connect_signals()
+
+
+def test_every_model_of_effekt_users_and_tokens_is_watched():
+    from django.contrib.auth.models import User
+    from rest_framework.authtoken.models import Token
+
+    models = [
+        m
+        for m in apps.get_models(include_auto_created=True)
+        if m._meta.app_config.name.startswith("effekt.") and m is not cache.DataVersion
+    ]
+    assert len(models) > 20
+    for model in [*models, User, User.groups.through, Token]:
+        assert cache.watched(model), model
+        assert post_save.has_listeners(model) and post_delete.has_listeners(model), model
+
+
+def test_an_audited_write_raises_the_version_without_signals(world, plan, without_signal_net):
+    version = current_version()
+    services.plan_update(user=world.users["administrator"], plan=plan, data={"direction": "X"})
+    assert current_version() != version
+
+
+def test_a_kolada_import_raises_the_version_without_signals(vab, office, without_signal_net):  # noqa: F811
+    version = current_version()
+    fetch = kolada_import(user=office, indicators=[vab], client=make_client(FakeKolada()))
+    assert fetch.created and current_version() != version
+
+
+def test_a_backup_import_raises_the_version(world):
+    backup = io.BytesIO()
+    export_backup(backup)
+    empty_database()
+    version = current_version()
+    import_backup(io.BytesIO(backup.getvalue()))
+    assert current_version() != version
+    assert Organisation.objects.count() == 8  # the world is back
+
+
+def test_generating_a_municipality_raises_the_version(db, without_signal_net):
+    version = current_version()
+    call_command("generate_municipality", scale=0.02, verbosity=0)
+    assert current_version() != version
+
+
+def test_an_admin_save_raises_the_version_and_a_new_role_shows_at_once(world, plan, client_for):
+    nobody = client_for(world.users["nobody"])
+    url = plan.get_absolute_url()
+    assert nobody.get(url).status_code == 404
+    staff = world.users["administrator"]
+    staff.is_staff = True
+    staff.save()
+    admin = client_for(staff)
+    version = current_version()
+    response = admin.post(
+        "/admin/organisations/roleassignment/add/",
+        {"user": world.users["nobody"].pk, "organisation": world.social.pk, "role": "reader"},
+    )
+    assert response.status_code == 302 and "/admin/login/" not in response["Location"]
+    assert world.users["nobody"].role_assignments.exists()
+    assert current_version() != version
+    assert nobody.get(url).status_code == 200
+
+
+# Every bulk write in the code raises the version itself.
+BULK_WRITE = re.compile(
+    r"bulk_create\(|bulk_update\(|\._insert\(|\.raw\(|cursor\(\)|"
+    r"objects\.[^\n]*\.(update|delete)\(|\)\.(update|delete)\("
+)
+# Modules with bulk writes that are covered elsewhere, and where.
+COVERED_ELSEWHERE = {
+    "effekt/core/scale.py": "run only by generate_municipality, which raises the version",
+    "effekt/goals/scale.py": "run only by generate_municipality",
+    "effekt/followup/scale.py": "run only by generate_municipality",
+    "effekt/indicators/scale.py": "run only by generate_municipality",
+    "effekt/organisations/scale.py": "run only by generate_municipality",
+    "effekt/core/views.py": "SELECT 1 for the health check",
+    "effekt/core/cache.py": "the version itself",
+}
+
+
+def test_every_module_that_writes_in_bulk_raises_the_version():
+    missing = []
+    for path in sorted((ROOT / "effekt").rglob("*.py")):
+        name = str(path.relative_to(ROOT))
+        if "/migrations/" in name or name in COVERED_ELSEWHERE:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if BULK_WRITE.search(text) and "data_changed(" not in text:
+            missing.append(name)
+    assert missing == []
