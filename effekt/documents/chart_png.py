@@ -180,7 +180,9 @@ def render(*, lines, unit="", breaks=()) -> bytes:
 
 
 def _png(image, height):
-    small = image.resize((WIDTH * SCALE, height * SCALE), Image.Resampling.LANCZOS)
+    # the mean of each SUPER × SUPER block (the picture was drawn exactly SUPER times larger):
+    # the same smooth lines as a Lanczos resize, in a fraction of the time
+    small = image.reduce(SUPER)
     out = io.BytesIO()
     small.save(out, format="PNG", optimize=False, dpi=(300, 300))
     return out.getvalue()

@@ -550,13 +550,16 @@ class Writer:
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         table.autofit = widths is None
         spans = []
+        # every row's cells once: python-docx works each row's (and table.cell() the whole
+        # table's) cells out anew on every call, which made large tables quadratic
+        table_rows = list(table.rows)
+        cells = [row.cells for row in table_rows]
         for r, values in enumerate(all_rows):
-            row = table.rows[r]
-            _table_row(row, header=r == 0)
+            _table_row(table_rows[r], header=r == 0)
             for c, value in enumerate(values):
                 if value is None:
                     continue
-                cell = row.cells[c]
+                cell = cells[r][c]
                 if widths:
                     cell.width = widths[c]
                 spec = value if isinstance(value, dict) else {"text": value}
@@ -590,7 +593,7 @@ class Writer:
                 if spec.get("span", 1) > 1:
                     spans.append((r, c, spec["span"]))
         for r, c, span in spans:
-            table.cell(r, c).merge(table.cell(r + span - 1, c))
+            cells[r][c].merge(cells[r + span - 1][c])
         self.doc.add_paragraph().paragraph_format.space_after = Pt(2)
         return table
 
