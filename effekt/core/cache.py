@@ -19,10 +19,11 @@ transaction: a lock on the one row there would queue every write behind every ot
 
 The key holds everything else a response depends on: the path with its query, the method, the
 host, the language, the headers that change what a view answers (HTMX, Accept, Authorization),
-the user and the hash of the password (a new password, a sign-out or a deactivated user never
-gets an old page), and today's date (pages show what is late). The CSRF token a page carries is
-taken out when it is stored and the requester's own put in when it is served, so a page made
-for one session or one anonymous visitor never carries another's token.
+the user and the hash of the password as the session holds them (a new password, a sign-out or
+a deactivated user never gets an old page: see `_session_user`), and today's date (pages show
+what is late). The CSRF token a page carries is taken out when it is stored and the requester's
+own put in when it is served, so a page made for one session or one anonymous visitor never
+carries another's token.
 """
 
 import functools
@@ -35,6 +36,7 @@ from types import SimpleNamespace
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F
@@ -190,9 +192,19 @@ def _cacheable_request(request) -> bool:
     )
 
 
+def _session_user(request):
+    """(user id, password hash) as the session holds them, without loading the user.
+
+    Enough for the key: a page is stored only after the full sign-in check passed for this user
+    and hash, under a version. While the version stands, no user row has changed (a new
+    password, a deactivation or a deletion raises it), so the check would pass again; once it
+    moves, the next request is a miss and runs the check. A sign-out deletes the session."""
+    session = request.session
+    return str(session.get(SESSION_KEY, "")), str(session.get(HASH_SESSION_KEY, ""))
+
+
 def cache_key(request, version) -> str:
-    user = request.user
-    signed_in = user.is_authenticated
+    user_id, password_hash = _session_user(request)
     parts = [
         request.method,
         request.scheme,
@@ -200,8 +212,8 @@ def cache_key(request, version) -> str:
         request.get_full_path(),
         getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
         *(request.headers.get(name, "") for name in KEY_HEADERS),
-        str(user.pk) if signed_in else "",
-        user.get_session_auth_hash() if signed_in else "",
+        user_id,
+        password_hash,
         timezone.localdate().isoformat(),
         str(version),
     ]
@@ -226,6 +238,16 @@ def _without_tokens(request, content: bytes):
     return TOKEN.sub(replace, content), found
 
 
+def _signed_in_as_keyed(request) -> bool:
+    """The request's user passed the sign-in check as the user its key names (or the key names
+    nobody and nobody is signed in)."""
+    if "Authorization" in request.headers:
+        return True  # the key holds the credentials, which the view checked (revoking raises it)
+    user_id, _hash = _session_user(request)
+    user = request.user
+    return str(user.pk) == user_id if user.is_authenticated else not user_id
+
+
 def _storable(request, response, wrote) -> bool:
     cache_control = response.get("Cache-Control", "")
     storage = getattr(request, "_messages", None)
@@ -239,6 +261,7 @@ def _storable(request, response, wrote) -> bool:
         and not (storage is not None and len(storage))  # a message shown or added
         and not request.session.modified
         and not wrote.value  # a request that wrote is done again, not replayed
+        and _signed_in_as_keyed(request)
     )
 
 
