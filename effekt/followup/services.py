@@ -222,7 +222,7 @@ def report_save(*, user, report, mission_results=None, version=None, goals=(), a
     analysis, reasons, actions; `assignments`: dicts with id (AssignmentReport), version,
     progress, comment. If anything was saved by someone else since the editor loaded it, nothing
     is saved and EditConflict says what."""
-    report = Report.objects.select_for_update().select_related("period__cycle").get(pk=report.pk)
+    report = _locked_report(report)
     access.require(user, Action.CHANGE, report)
     _check_period_open(report.period)
     goals, assignments = list(goals), list(assignments)
@@ -315,7 +315,7 @@ def _transition(user, report, status, message, **data):
 
 @transaction.atomic
 def report_submit(*, user, report):
-    report = Report.objects.select_for_update().select_related("period__cycle").get(pk=report.pk)
+    report = _locked_report(report)
     access.require(user, Action.SUBMIT, report)
     _check_period_open(report.period)
     report_sync_rows(user=user, report=report)  # goals added since it was opened must be assessed
@@ -324,6 +324,17 @@ def report_submit(*, user, report):
         raise ValidationError([message for _anchor, message in problems])
     return _transition(
         user, report, Report.Status.SUBMITTED, _("Report submitted"), submitted_at=timezone.now()
+    )
+
+
+def _locked_report(report):
+    """The report as stored, its row locked until the transaction ends. Only its own row: the
+    period's and cycle's stay free, so boards saving and submitting at the deadline do not queue
+    behind each other (the council's adoption locks the period's reports itself)."""
+    return (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("period__cycle")
+        .get(pk=report.pk)
     )
 
 
@@ -342,7 +353,7 @@ def _check_period_open(period):
 
 @transaction.atomic
 def report_return(*, user, report, comment):
-    report = Report.objects.select_for_update().select_related("period__cycle").get(pk=report.pk)
+    report = _locked_report(report)
     access.require(user, Action.DECIDE, report)
     _check_period_open(report.period)
     comment = (comment or "").strip()
@@ -360,7 +371,7 @@ def report_return(*, user, report, comment):
 
 @transaction.atomic
 def report_accept(*, user, report):
-    report = Report.objects.select_for_update().select_related("period__cycle").get(pk=report.pk)
+    report = _locked_report(report)
     access.require(user, Action.DECIDE, report)
     _check_period_open(report.period)
     return _transition(
@@ -462,7 +473,7 @@ def compilation_adopt(*, user, compilation, adopted_on, minutes_paragraph, case_
     """Record the council's adoption and freeze the compilation and every report in it."""
     _lock_period(compilation.period)
     compilation = (
-        Compilation.objects.select_for_update()
+        Compilation.objects.select_for_update(of=("self",))
         .select_related("period__cycle")
         .get(pk=compilation.pk)
     )

@@ -199,7 +199,9 @@ def plan_delete(*, user, plan):
 
 @transaction.atomic
 def plan_adopt(*, user, plan, adopted_at=None, reference=""):
-    plan = Plan.objects.select_for_update().select_related("organisation").get(pk=plan.pk)
+    plan = (
+        Plan.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=plan.pk)
+    )
     if plan.is_adopted:
         raise ValidationError(_("The plan is already adopted."))
     access.require(user, Action.ADOPT, plan)
@@ -231,7 +233,9 @@ def plan_adopt(*, user, plan, adopted_at=None, reference=""):
 
 @transaction.atomic
 def plan_reopen(*, user, plan, reason):
-    plan = Plan.objects.select_for_update().select_related("organisation").get(pk=plan.pk)
+    plan = (
+        Plan.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=plan.pk)
+    )
     if not plan.is_adopted:
         raise ValidationError(_("Only an adopted plan can be reopened."))
     access.require(user, Action.REOPEN, plan)
