@@ -9,8 +9,11 @@ PostgreSQL; a lighter variant of each runs on both databases.
 """
 
 import datetime
+import fcntl
 import sqlite3
+import tempfile
 import threading
+from pathlib import Path
 
 import pytest
 from django.contrib.messages import constants, get_messages
@@ -28,10 +31,24 @@ from . import factories as f
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="50 truly parallel writers need PostgreSQL (SQLite runs the lighter variant)",
-)
+
+@pytest.fixture
+def alone():
+    """One 50-way test at a time across the parallel run's workers: two at once would need more
+    than PostgreSQL's 100 connections (a lock on a file every worker sees)."""
+    with open(Path(tempfile.gettempdir()) / "effekt-fifty-connections.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def postgres_only(test):
+    """A 50-way test: PostgreSQL only, and never beside another one."""
+    test = pytest.mark.usefixtures("alone")(test)
+    return pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="50 truly parallel writers need PostgreSQL (SQLite runs the lighter variant)",
+    )(test)
+
 
 TRANSITIONS = {  # (status before, status after) the workflow allows
     ("draft", "submitted"),
