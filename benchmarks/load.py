@@ -1,7 +1,7 @@
 """Effekt under load: the generated large municipality on PostgreSQL behind gunicorn, measured with wrk.
 
     .venv/bin/python benchmarks/load.py [--duration 10] [--connections 1,50] [--workers N]
-                                        [--cache off,on] [--regenerate]
+                                        [--cache off,on] [--regenerate] [--redis-url URL]
                                         [--output docs/benchmark-results.md]
 
 1. Creates the database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/effekt_bench)
@@ -9,7 +9,9 @@
    it is already there (`--regenerate` drops and recreates the database first).
 2. Collects the static files and starts gunicorn with the production settings (a random
    SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, SECURE_SSL_REDIRECT=false; every request says
-   `X-Forwarded-Proto: https`, as a TLS-terminating load balancer would), 2 × cores + 1 workers.
+   `X-Forwarded-Proto: https`, as a TLS-terminating load balancer would, and accepts gzip, as
+   every browser does), 2 × cores + 1 workers, the page cache's data version in Redis
+   (REDIS_URL, `--redis-url`; "" keeps it in PostgreSQL).
 3. Signs in an executive-office user and an organisation editor (sessions created directly) and
    gives the office an API token; checks that every page answers 200 to them (not a redirect to
    the sign-in page).
@@ -47,6 +49,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/effekt_bench"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
 LUA = Path(__file__).with_name("wrk_report.lua")
 P95_TARGET_MS, SHARE_TARGET, PDF_TARGET_S = 50.0, 0.5, 5.0
 TRIVIAL = "trivial view (/health/live)"
@@ -75,6 +78,11 @@ def arguments():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE))
     parser.add_argument("--regenerate", action="store_true", help="drop and generate anew")
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("REDIS_URL", DEFAULT_REDIS),
+        help='the shared Redis holding the data version ("" for the database)',
+    )
     parser.add_argument("--scale", type=float, default=1.0, help="of the generated municipality")
     parser.add_argument("--duration", type=int, default=10, help="seconds per page and level")
     parser.add_argument("--connections", default="1,50", help="comma separated")
@@ -125,6 +133,7 @@ def server_environment(args, var_dir):
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": args.database_url,
+        "REDIS_URL": args.redis_url,
         "EFFEKT_VAR_DIR": str(var_dir),
         "LOG_LEVEL": "WARNING",
     }
@@ -260,12 +269,14 @@ def pages_and_headers():
             for name in ("plans", "effect-goals", "reports", "indicators", "organisations")
         ],
     ]
-    secure = ["X-Forwarded-Proto: https"]
+    # As a browser sends them (the API clients of Python, httpx and requests, accept gzip too).
+    browser = ["X-Forwarded-Proto: https", "Accept-Encoding: gzip, deflate, br, zstd"]
     headers = {
-        "public": secure,  # a first visit: no cookies
-        "office": [*secure, f"Cookie: {sign_in(office)}"],
-        "editor": [*secure, f"Cookie: {sign_in(editor)}"],
-        "api": [*secure, f"Authorization: Token {token.key}"],
+        "public": browser,  # a first visit: no cookies
+        "office": [*browser, f"Cookie: {sign_in(office)}"],
+        "editor": [*browser, f"Cookie: {sign_in(editor)}"],
+        "api": ["X-Forwarded-Proto: https", "Accept-Encoding: gzip, deflate"]
+        + [f"Authorization: Token {token.key}"],
     }
     return pages, headers
 
@@ -461,7 +472,9 @@ def markdown(args, info, counts, rows, documents):
     lines = ["# Benchmark results", ""]
     lines += [
         f"Measured {time.strftime('%Y-%m-%d %H:%M %Z')} with `benchmarks/load.py` "
-        f"(gunicorn, {args.workers} workers, production settings, PostgreSQL; wrk over loopback, "
+        f"(gunicorn, {args.workers} workers, production settings, PostgreSQL"
+        + (", the data version in Redis" if args.redis_url else "")
+        + "; wrk over loopback, "
         f"{args.duration} s per page and level; the page cache {args.cache.replace(',', ' and ')}"
         ": off, every request makes its page, as the first one after a write does; on, every "
         f"worker has the page already). Targets: p95 ≤ {P95_TARGET_MS:.0f} ms at "

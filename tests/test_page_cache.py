@@ -1,13 +1,19 @@
 """The page cache (effekt/core/cache.py): hits, invalidation by the data version, isolation.
 
-Through HTTP and the domain operations, with the cache on and emptied for every test. Any other
+Through HTTP and the domain operations, with the cache on and emptied for every test; every test
+runs twice, with the data version in the database and in a shared Redis (REDIS_URL). Any other
 suite runs with the cache on with EFFEKT_PAGE_CACHE=1: a leak between users would show up as a
 failed assertion there.
+
+The Redis runs are skipped when no Redis answers at EFFEKT_TEST_REDIS_URL (default
+redis://127.0.0.1:6379/15), unless EFFEKT_REQUIRE_REDIS=1 (as in .ci/run, which starts one).
 """
 
 import io
+import os
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
@@ -32,13 +38,47 @@ from .test_kolada import FakeKolada, make_client, offline, vab  # noqa: F401 - f
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    """The cache on and empty."""
+REDIS_URL = os.environ.get("EFFEKT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def shared_cache(location):
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": location,
+        # each parallel worker its own (their in-memory SQLite databases share a name)
+        "KEY_PREFIX": f"effekt-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+
+
+def redis_answers():
+    import redis
+
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(autouse=True, params=["database", "redis"])
+def version_in(request, settings):
+    """The cache on and empty, the data version in the database or in Redis."""
     settings.EFFEKT_PAGE_CACHE = True
+    if request.param == "redis":
+        if not redis_answers():
+            if os.environ.get("EFFEKT_REQUIRE_REDIS") == "1":
+                pytest.fail(f"no Redis answers at {REDIS_URL}")
+            pytest.skip(f"no Redis answers at {REDIS_URL}")
+        settings.CACHES = {**settings.CACHES, "shared": shared_cache(REDIS_URL)}
+        settings.EFFEKT_DATA_VERSION_CACHE = "shared"
     caches[cache.CACHE_ALIAS].clear()
-    yield
+    yield request.param
     caches[cache.CACHE_ALIAS].clear()
+
+
+def version_queries(version_in):
+    """The queries a hit makes: the data version, when the database holds it."""
+    return 1 if version_in == "database" else 0
 
 
 @pytest.fixture
@@ -77,7 +117,7 @@ def secret(client):
 # Hits ------------------------------------------------------------------------------------------
 
 
-def test_the_second_get_is_a_hit_in_two_queries_with_the_clients_own_token(world, plan, client_for):
+def test_the_second_get_is_a_hit_with_the_clients_own_token(world, plan, client_for, version_in):
     client = client_for(world.users["organisation_editor"])
     url = plan.get_absolute_url()
     first = client.get(url)
@@ -85,8 +125,8 @@ def test_the_second_get_is_a_hit_in_two_queries_with_the_clients_own_token(world
     with CaptureQueriesContext(connection) as queries:
         second = client.get(url)
     assert state(second) == "hit" and second.status_code == 200
-    # the data version and the session (which names the user): nothing of the page itself
-    assert len(queries.captured_queries) == 2, [q["sql"] for q in queries.captured_queries]
+    # the data version, unless Redis holds it: nothing of the page, the session or the user
+    assert len(queries.captured_queries) == version_queries(version_in), queries.captured_queries
     assert "Riktning ett" in page(second)
     # the same page but for the token, which is the client's own
     assert re.sub(r'value="[A-Za-z0-9]{64}"', "", page(first)) == re.sub(
@@ -117,14 +157,14 @@ def test_a_token_served_from_the_cache_is_accepted_by_the_csrf_check(world, plan
     assert plan.direction == "Ny riktning"
 
 
-def test_anonymous_public_pages_are_shared_but_each_visitor_gets_its_own_token(world):
+def test_anonymous_public_pages_are_shared_but_each_visitor_gets_its_own_token(world, version_in):
     url = "/offentligt/planer/"
     first, second = Client(), Client()
     assert state(first.get(url)) == "miss"
     with CaptureQueriesContext(connection) as queries:
         response = second.get(url)
     assert response.status_code == 200 and state(response) == "hit"
-    assert len(queries.captured_queries) == 1  # the data version
+    assert len(queries.captured_queries) == version_queries(version_in)
     # a visitor without a CSRF cookie gets a new secret of its own, not the first visitor's
     assert secret(second) != secret(first)
     assert all(_unmask_cipher_token(token) == secret(second) for token in tokens(response))
@@ -163,6 +203,7 @@ def test_another_users_write_is_seen_at_once(world, plan, client_for):
     assert state(response) == "miss" and "Ändrad" in page(response)
 
 
+@pytest.mark.django_db(transaction=True)  # the real commit and rollback, not a test's savepoint
 def test_a_write_rolled_back_changes_nothing_and_the_page_stays_right(world, plan, client_for):
     reader = client_for(world.users["reader"])
     url = plan.get_absolute_url()
@@ -239,18 +280,44 @@ def test_a_new_password_ends_the_cached_pages_of_the_old_one(world, plan, client
     assert response.status_code == 302 and "/logga-in/" in response["Location"]
 
 
-def test_signing_out_and_in_again_gets_no_page_with_the_old_token(world, plan, client_for):
+def test_a_sign_out_ends_the_sessions_pages_and_a_sign_in_leaves_everyones(world, plan, client_for):
+    from django.conf import settings
+
     client = client_for(world.users["organisation_editor"])
+    other = client_for(world.users["reader"])
     url = plan.get_absolute_url()
     client.get(url)
+    assert state(client.get(url)) == "hit"
+    old_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     client.post("/logga-ut/")
-    assert client.get(url).status_code == 302
+    # the old cookie, kept (or stolen) after the sign-out, gets the sign-in page, not the page
+    client.cookies[settings.SESSION_COOKIE_NAME] = old_cookie
+    response = client.get(url)
+    assert response.status_code == 302 and "/logga-in/" in response["Location"]
+    other.get(url)
+    assert state(other.get(url)) == "hit"
     version = current_version()
     client.force_login(world.users["organisation_editor"])
     assert current_version() == version  # a sign-in leaves everyone's pages in the cache
+    assert state(other.get(url)) == "hit"
     response = client.get(url)
-    assert response.status_code == 200 and state(response) == "hit"
+    assert response.status_code == 200 and state(response) == "miss"  # a new session
+    assert state(client.get(url)) == "hit"
     assert all(_unmask_cipher_token(token) == secret(client) for token in tokens(response))
+
+
+def test_a_page_is_not_served_after_its_session_expires(world, plan, client_for, monkeypatch):
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+
+    client = client_for(world.users["organisation_editor"])
+    url = plan.get_absolute_url()
+    client.get(url)
+    assert state(client.get(url)) == "hit"
+    session = Session.objects.get(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value)
+    later = session.expire_date.timestamp() + 1
+    monkeypatch.setattr(cache, "time", SimpleNamespace(time=lambda: later))
+    assert state(client.get(url)) != "hit"
 
 
 def test_the_language_is_part_of_the_key(world, plan, client_for):
@@ -423,3 +490,78 @@ def test_a_page_is_stored_only_for_the_user_the_session_names(world, plan, clien
     first = client.get(url)
     assert first.status_code == 302 and "/logga-in/" in first["Location"]
     assert state(client.get(url)) != "hit"
+
+
+# A shared Redis that fails --------------------------------------------------------------------
+
+
+def test_without_redis_pages_are_made_anew_and_writes_still_succeed(
+    world, plan, client_for, settings, caplog
+):
+    settings.CACHES = {**settings.CACHES, "shared": shared_cache("redis://127.0.0.1:1/0")}
+    settings.EFFEKT_DATA_VERSION_CACHE = "shared"
+    client = client_for(world.users["organisation_editor"])
+    url = plan.get_absolute_url()
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 200 and state(response) is None
+    services.plan_update(
+        user=world.users["organisation_editor"], plan=plan, data={"direction": "Utan Redis"}
+    )
+    plan.refresh_from_db()
+    assert plan.direction == "Utan Redis"
+    assert "Utan Redis" in page(client.get(url))
+    assert "cannot be read" in caplog.text and "could not be raised" in caplog.text
+
+
+def test_a_redis_that_lost_the_version_serves_no_old_page(world, plan, client_for, version_in):
+    if version_in != "redis":
+        pytest.skip("the version is in Redis only in the Redis runs")
+    client = client_for(world.users["organisation_editor"])
+    url = plan.get_absolute_url()
+    client.get(url)
+    assert state(client.get(url)) == "hit"
+    caches["shared"].delete(cache._shared_key("default"))  # a restarted Redis keeps nothing
+    assert state(client.get(url)) == "miss"
+    assert state(client.get(url)) == "hit"
+
+
+# Compressed pages -------------------------------------------------------------------------------
+
+
+def test_a_browser_that_accepts_gzip_gets_the_page_compressed_with_its_own_token_stored_plain(
+    world, plan, client_for
+):
+    import gzip
+
+    client = client_for(world.users["organisation_editor"])
+    client.defaults["HTTP_ACCEPT_ENCODING"] = "gzip, deflate, br, zstd"
+    url = plan.get_absolute_url()
+    plain = client_for(world.users["organisation_editor"]).get(url)
+    assert plain.get("Content-Encoding") is None and "<html" in page(plain)
+    for expected in ("miss", "hit"):
+        response = client.get(url)
+        assert state(response) == expected and response["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in response["Vary"]
+        assert int(response["Content-Length"]) == len(response.content)
+        assert len(response.content) < len(plain.content) * 0.6
+        html = gzip.decompress(response.content)  # checks the CRC and the length too
+        found = re.findall(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"', html)
+        assert found and all(_unmask_cipher_token(t.decode()) == secret(client) for t in found)
+        # the token is stored as it is, in no compressed block: its bytes are in the body
+        assert all(token in response.content for token in found)
+        strip = re.compile(rb'value="[A-Za-z0-9]{64}"')
+        assert strip.sub(b"", html) == strip.sub(b"", plain.content)
+
+
+def test_pages_made_anew_are_compressed_and_documents_are_not(world, plan, client_for, settings):
+    import gzip
+
+    settings.EFFEKT_PAGE_CACHE = False
+    client = client_for(world.users["reader"])
+    client.defaults["HTTP_ACCEPT_ENCODING"] = "gzip"
+    response = client.get(plan.get_absolute_url())
+    assert response["Content-Encoding"] == "gzip" and b"<html" in gzip.decompress(response.content)
+    workbook = client.get("/malkedja/export.xlsx?year=2017")
+    assert workbook.status_code == 200 and not workbook.has_header("Content-Encoding")
+    assert workbook.content.startswith(b"PK")  # the workbook itself

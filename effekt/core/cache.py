@@ -1,11 +1,12 @@
 """The page cache: whole responses to GET requests, kept until the data changes.
 
-Correctness rests on one number, the data version (`DataVersion`, one row in the database):
+Correctness rests on one number, the data version, kept in the database (`DataVersion`, one row)
+or, where several servers share a Redis (`REDIS_URL`, settings.EFFEKT_DATA_VERSION_CACHE), there:
 
 - every write raises it once, after its transaction has committed (`data_changed`, called by
   `audit.record`, by a signal on every save and delete of a model of Effekt, of users and of API
-  tokens, and explicitly by the bulk paths that send no signals: the Kolada import, a backup
-  import, the generated and the demo municipality, a migration);
+  tokens, on every sign-out, and explicitly by the bulk paths that send no signals: the Kolada
+  import, a backup import, the generated and the demo municipality, a migration);
 - a response is stored under the version read *before* its view read anything, and looked up
   under the version current now.
 
@@ -15,38 +16,52 @@ whatever it then reads includes the write (each query sees everything committed 
 began). So no response is ever served that misses a write committed before the version was
 read: the cache is as fresh as the database, on any number of servers, whatever cache backend
 (each process's memory, or a shared Redis). The version is raised outside the write's
-transaction: a lock on the one row there would queue every write behind every other.
+transaction: a lock on the one row there would queue every write behind every other. If the
+shared Redis cannot be reached, requests are made anew (reading the version fails) and a write
+that cannot raise it is logged as an error: then pages kept before it may be served until they
+expire (EFFEKT_PAGE_CACHE_SECONDS).
 
 The key holds everything else a response depends on: the path with its query, the method, the
 host, the language, the headers that change what a view answers (HTMX, Accept, Authorization),
-the user and the hash of the password as the session holds them (a new password, a sign-out or
-a deactivated user never gets an old page: see `_session_user`), and today's date (pages show
-what is late). The CSRF token a page carries is taken out when it is stored and the requester's
-own put in when it is served, so a page made for one session or one anonymous visitor never
-carries another's token.
+the session cookie, and today's date (pages show what is late). A hit reads neither the session
+nor the user: a page is stored for the session its cookie names, with the time that session
+expires, and served to that cookie only until then. A session ends otherwise only by a sign-out
+(which raises the version) or by a change to its user (a new password, a deactivation: saving the
+user raises it), so a hit never outlives the sign-in it was made for. The CSRF token a page
+carries is taken out when it is stored and the requester's own put in when it is served, so a page
+made for one session or one anonymous visitor never carries another's token.
 """
 
 import functools
 import hashlib
+import logging
 import re
 import secrets
+import struct
+import time
+import zlib
 from contextvars import ContextVar
+from importlib import import_module
 from types import SimpleNamespace
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.signals import user_logged_out
 from django.core.cache import caches
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
 from .models import DataVersion
+
+logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "pages"
 ROW = 1
@@ -67,6 +82,12 @@ KEY_HEADERS = (
 TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 PLACEHOLDER = b"\x00effekt-csrf-token\x00"
 SIGN_IN_TIME = frozenset({"last_login"})
+# What is kept compressed too, for the browsers that accept gzip (all of them): text.
+COMPRESSIBLE = re.compile(
+    r"^(text/|application/(json|javascript|xml)\b|image/svg\+xml|[^;]*\+json)"
+)
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+MAX_RANDOM_BYTES = 100  # as django.middleware.gzip.GZipMiddleware: see _gzip
 
 
 # The data version ------------------------------------------------------------------------------
@@ -83,9 +104,13 @@ class _Bump:
 
 
 def bump(using=DEFAULT_DB_ALIAS, *, at_random=False):
-    """Raise the version now (or set it to a random number). A missing row (a new or flushed
-    database) starts at random, so a number is never used again for other data, even by a cache
-    shared with another database."""
+    """Raise the version now (or set it to a random number). A missing number (a new or flushed
+    database, a restarted Redis) starts at random, so a number is never used again for other
+    data, even by a cache shared with another database."""
+    shared = _shared_store()
+    if shared is not None:
+        _bump_shared(shared, _shared_key(using), at_random)
+        return
     value = secrets.randbits(62) if at_random else F("value") + 1
     if not DataVersion.objects.using(using).filter(pk=ROW).update(value=value):
         DataVersion.objects.using(using).get_or_create(
@@ -93,14 +118,59 @@ def bump(using=DEFAULT_DB_ALIAS, *, at_random=False):
         )
 
 
-def current_version(using=DEFAULT_DB_ALIAS) -> int:
-    """The version now: one query (in plain SQL: it runs on every cached request)."""
+def current_version(using=DEFAULT_DB_ALIAS) -> int | None:
+    """The version now: one query (in plain SQL: it runs on every cached request), or one read
+    of the shared Redis. None when that Redis cannot be reached."""
+    shared = _shared_store()
+    if shared is not None:
+        return _shared_version(shared, _shared_key(using))
     connection = connections[using]
     table = connection.ops.quote_name(DataVersion._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT value FROM {table} WHERE id = %s", [ROW])  # noqa: S608
         row = cursor.fetchone()
     return row[0] if row else 0
+
+
+def _shared_store():
+    alias = settings.EFFEKT_DATA_VERSION_CACHE
+    return caches[alias] if alias else None
+
+
+def _shared_key(using):
+    """One number per database, even when databases share a Redis (tests, benchmarks)."""
+    database = connections[using].settings_dict
+    return f"data-version:{database['HOST']}:{database['PORT']}:{database['NAME']}"
+
+
+# The shared cache's client raises its own errors (redis-py's, or another backend's): any of them
+# means the number cannot be trusted, so they are all caught here.
+def _shared_version(shared, key):
+    try:
+        value = shared.get(key)
+        if value is None:
+            shared.add(key, secrets.randbits(62), timeout=None)
+            value = shared.get(key)
+    except Exception:  # noqa: BLE001 - see above
+        logger.warning("Page cache bypassed: the data version cannot be read.", exc_info=True)
+        return None
+    return value
+
+
+def _bump_shared(shared, key, at_random):
+    try:
+        if not at_random:
+            try:
+                shared.incr(key)
+                return
+            except ValueError:
+                pass  # not there (a new or restarted Redis): start at random
+        shared.set(key, secrets.randbits(62), timeout=None)
+    except Exception:  # noqa: BLE001 - see above
+        logger.exception(
+            "The data version could not be raised: pages kept before this write may be served "
+            "until they expire (EFFEKT_PAGE_CACHE_SECONDS)."
+        )
 
 
 # Set by the middleware while a request is handled: did the request itself write?
@@ -145,6 +215,11 @@ def _deleted(sender, using=DEFAULT_DB_ALIAS, **kwargs):
     data_changed(using)
 
 
+def _signed_out(sender, **kwargs):
+    """A sign-out ends a session whose pages a hit would otherwise still serve to its cookie."""
+    data_changed()
+
+
 def _m2m_changed(sender, action, using=DEFAULT_DB_ALIAS, **kwargs):
     if action.startswith("post_") and watched(sender):
         data_changed(using)
@@ -168,6 +243,7 @@ def connect_signals():
             post_save.connect(_saved, sender=model, dispatch_uid=f"cache-save-{label}")
             post_delete.connect(_deleted, sender=model, dispatch_uid=f"cache-delete-{label}")
     m2m_changed.connect(_m2m_changed, dispatch_uid="cache-m2m")
+    user_logged_out.connect(_signed_out, dispatch_uid="cache-sign-out")
     post_migrate.connect(_migrated, dispatch_uid="cache-migrate")
 
 
@@ -192,19 +268,7 @@ def _cacheable_request(request) -> bool:
     )
 
 
-def _session_user(request):
-    """(user id, password hash) as the session holds them, without loading the user.
-
-    Enough for the key: a page is stored only after the full sign-in check passed for this user
-    and hash, under a version. While the version stands, no user row has changed (a new
-    password, a deactivation or a deletion raises it), so the check would pass again; once it
-    moves, the next request is a miss and runs the check. A sign-out deletes the session."""
-    session = request.session
-    return str(session.get(SESSION_KEY, "")), str(session.get(HASH_SESSION_KEY, ""))
-
-
 def cache_key(request, version) -> str:
-    user_id, password_hash = _session_user(request)
     parts = [
         request.method,
         request.scheme,
@@ -212,8 +276,7 @@ def cache_key(request, version) -> str:
         request.get_full_path(),
         getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
         *(request.headers.get(name, "") for name in KEY_HEADERS),
-        user_id,
-        password_hash,
+        request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""),
         timezone.localdate().isoformat(),
         str(version),
     ]
@@ -238,14 +301,21 @@ def _without_tokens(request, content: bytes):
     return TOKEN.sub(replace, content), found
 
 
-def _signed_in_as_keyed(request) -> bool:
-    """The request's user passed the sign-in check as the user its key names (or the key names
-    nobody and nobody is signed in)."""
-    if "Authorization" in request.headers:
-        return True  # the key holds the credentials, which the view checked (revoking raises it)
-    user_id, _hash = _session_user(request)
-    user = request.user
-    return str(user.pk) == user_id if user.is_authenticated else not user_id
+def _session_expires(request) -> float | None:
+    """When the session the request's cookie names ends (a Unix time), or None: no cookie, or
+    one that names no session (the page was made for an anonymous visitor, and a session is
+    never made under a key a browser chose)."""
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not session_key:
+        return None
+    expires = (
+        request.session.model.objects.filter(
+            session_key=session_key, expire_date__gt=timezone.now()
+        )
+        .values_list("expire_date", flat=True)
+        .first()
+    )
+    return expires.timestamp() if expires else None
 
 
 def _storable(request, response, wrote) -> bool:
@@ -261,31 +331,76 @@ def _storable(request, response, wrote) -> bool:
         and not (storage is not None and len(storage))  # a message shown or added
         and not request.session.modified
         and not wrote.value  # a request that wrote is done again, not replayed
-        and _signed_in_as_keyed(request)
     )
 
 
 def _entry(request, response):
     content, has_token = _without_tokens(request, response.content)
     renderer = getattr(response, "accepted_renderer", None)  # a REST framework response
+    parts = content.split(PLACEHOLDER) if has_token else [content]
+    compressible = (
+        len(content) >= 200
+        and not response.has_header("Content-Encoding")
+        and COMPRESSIBLE.match(response.get("Content-Type", ""))
+    )
     return {
         "status": response.status_code,
         "headers": list(response.headers.items()),
-        "content": content,
-        "token": has_token,
+        "parts": parts,  # the content, split where the token goes
+        "deflated": [
+            _deflate(part, last=number == len(parts) - 1) for number, part in enumerate(parts)
+        ]
+        if compressible
+        else None,
         "renderer": getattr(renderer, "format", None),
+        "session_expires": _session_expires(request),
     }
 
 
+def _deflate(part: bytes, *, last: bool) -> bytes:
+    """`part` as raw deflate blocks that end on a byte, with nothing referring outside them
+    (a compressor of its own, a full flush), so the parts and the token can be joined in any
+    stream; the last part ends the stream."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(part) + compressor.flush(
+        zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH
+    )
+
+
+def _gzip(entry, token: bytes) -> bytes:
+    """The content as a gzip file, with the requester's token stored, not compressed.
+
+    Compressed once when stored, joined per request: the parts between the tokens as they were
+    deflated, each token as a stored block (RFC 1951, 3.2.4). A token never shares a compressed
+    block with the page around it, so the compressed size tells nothing about it (BREACH); the
+    file name of random length is Django's own further defence ("Heal The Breach", as in
+    GZipMiddleware)."""
+    stored = b"\x00" + struct.pack("<HH", len(token), 0xFFFF ^ len(token)) + token
+    crc = 0
+    for number, part in enumerate(entry["parts"]):
+        if number:
+            crc = zlib.crc32(token, crc)
+        crc = zlib.crc32(part, crc)
+    size = sum(map(len, entry["parts"])) + len(token) * (len(entry["parts"]) - 1)
+    header = b"\x1f\x8b\x08\x08\x00\x00\x00\x00\x00\xff"  # deflate, a name, no time
+    name = b"a" * secrets.randbelow(MAX_RANDOM_BYTES) + b"\x00"
+    trailer = struct.pack("<II", crc, size & 0xFFFFFFFF)
+    return b"".join([header, name, stored.join(entry["deflated"]), trailer])
+
+
 def _response(request, entry):
-    content = entry["content"]
-    if entry["token"]:
-        content = content.replace(PLACEHOLDER, get_token(request).encode())
+    token = get_token(request).encode() if len(entry["parts"]) > 1 else b""
+    gzipped = entry["deflated"] and ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
+    content = _gzip(entry, token) if gzipped else token.join(entry["parts"])
     response = HttpResponse(content, status=entry["status"])
     for name, value in entry["headers"]:
         response.headers[name] = value
     if "Content-Length" in response.headers:
         response.headers["Content-Length"] = str(len(content))
+    if entry["deflated"]:
+        patch_vary_headers(response, ("Accept-Encoding",))
+    if gzipped:
+        response.headers["Content-Encoding"] = "gzip"
     if entry["renderer"]:
         # effekt.core.headers chooses the browsable API's Content-Security-Policy by it.
         response.accepted_renderer = SimpleNamespace(format=entry["renderer"])
@@ -301,14 +416,27 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        engine = import_module(settings.SESSION_ENGINE)
+        if not hasattr(engine.SessionStore, "get_model_class"):
+            raise ImproperlyConfigured(
+                "The page cache needs sessions kept in the database (SESSION_ENGINE db or "
+                "cached_db): it asks the database when a session ends."
+            )
 
     def __call__(self, request):
         if not _cacheable_request(request):
             return self.get_response(request)
+        try:
+            version = current_version()  # before the view reads anything
+        except DatabaseError:
+            version = None  # the view meets it too and answers (503 if the database is down)
+        if version is None:  # nor when the shared Redis cannot be reached: made anew, not kept
+            return self.get_response(request)
         cache = caches[CACHE_ALIAS]
-        key = cache_key(request, current_version())  # before the view reads anything
+        key = cache_key(request, version)
         entry = cache.get(key)
-        if entry is not None:
+        expires = entry and entry["session_expires"]
+        if entry is not None and (expires is None or time.time() < expires):
             response = _response(request, entry)
             response["X-Effekt-Cache"] = "hit"
             return response
@@ -319,6 +447,8 @@ class PageCacheMiddleware:
         finally:
             _request_wrote.reset(token)
         if _storable(request, response, wrote):
-            cache.set(key, _entry(request, response))
+            entry = _entry(request, response)
+            cache.set(key, entry)
+            response = _response(request, entry)  # compressed once, for the cache and for this
         response["X-Effekt-Cache"] = "miss"
         return response

@@ -5,10 +5,12 @@ import uuid
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.middleware import gzip
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from .audit import request_id_var
+from .cache import COMPRESSIBLE
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +34,16 @@ def database_down(error) -> bool:
     if cause is not None and type(cause).__module__.startswith("psycopg"):
         return True  # no answer from a server at all: connection refused, host unreachable
     return "unable to open database file" in str(error)  # SQLite: the file is gone
+
+
+class GZipMiddleware(gzip.GZipMiddleware):
+    """Django's, for text only: a PDF, a Word file or a workbook is compressed already. Pages
+    served from the page cache arrive compressed (effekt/core/cache.py) and are left as they are."""
+
+    def process_response(self, request, response):
+        if not COMPRESSIBLE.match(response.get("Content-Type", "")):
+            return response
+        return super().process_response(request, response)
 
 
 class RequestContextMiddleware:

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "effekt.core.middleware.GZipMiddleware",  # text, for browsers that accept it (all)
     "effekt.core.headers.SecurityHeadersMiddleware",  # CSP and Permissions-Policy on every answer
     "effekt.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -196,8 +197,9 @@ LOGGING = {
 }
 
 # The page cache (effekt/core/cache.py): whole responses to GET requests, each stored under the
-# data version that every committed write raises, so never stale. Each process keeps its own in
-# memory; a shared cache (Redis, Memcached) may be configured as CACHES["pages"] for more hits.
+# data version that every committed write raises, so never stale. Each process keeps its pages in
+# its own memory. The version is read on every request: from the database, or, with REDIS_URL
+# (several application servers: docs/deployment.md), from Redis, so that a hit needs no query.
 EFFEKT_PAGE_CACHE = os.environ.get("EFFEKT_PAGE_CACHE", "1").lower() in {"1", "true", "yes", "on"}
 EFFEKT_PAGE_CACHE_MAX_BYTES = 2 * 1024 * 1024  # larger responses are not stored
 CACHES = {
@@ -211,6 +213,17 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("EFFEKT_PAGE_CACHE_ENTRIES", "500"))},
     },
 }
+REDIS_URL = os.environ.get("REDIS_URL", "")
+EFFEKT_DATA_VERSION_CACHE = ""  # the alias of the cache holding the data version, or the database
+if REDIS_URL:
+    CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "effekt",
+        # A Redis that does not answer makes requests slower, never stuck (effekt/core/cache.py).
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    EFFEKT_DATA_VERSION_CACHE = "shared"
 
 FORM_RENDERER = "effekt.core.forms.FormRenderer"
 
