@@ -382,3 +382,17 @@ def test_plan_with_unlinked_effect_goal_cannot_be_adopted(world, admin):
         services.plan_adopt(user=admin, plan=new_plan)
     new_plan.refresh_from_db()
     assert not new_plan.is_adopted
+
+
+def test_the_whole_chain_counts_activities_and_one_organisations_lists_them(world, client_for):
+    plan = f.PlanFactory(organisation=world.social, year=2017)
+    goal = f.EffectGoalFactory(plan=plan, title="SN-mål", strategic_goals=[world.goals[0]])
+    for title in ("Hembesök", "Uppsökande arbete"):
+        f.ActivityFactory(effect_goal=goal, title=title)
+    client = client_for(world.users["executive_office"])
+    whole = client.get("/malkedja/?year=2017").content.decode()
+    assert "SN-mål" in whole and "2 aktiviteter" in whole and "Hembesök" not in whole
+    link = f'href="?year=2017&amp;organisation={world.social.pk}"'
+    assert link in whole
+    one = client.get(f"/malkedja/?year=2017&organisation={world.social.pk}").content.decode()
+    assert "Hembesök" in one and "Uppsökande arbete" in one and "2 aktiviteter" not in one

@@ -57,6 +57,8 @@ def effect_goals_for_year(*, user, year, organisation=None, with_activities=True
         queryset = queryset.prefetch_related(
             Prefetch("activities", queryset=Activity.objects.select_related("responsible_unit"))
         )
+    else:
+        queryset = queryset.annotate(activity_count=Count("activities", distinct=True))
     return queryset
 
 

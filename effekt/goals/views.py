@@ -112,7 +112,14 @@ def goal_chain(request):
     years = selectors.years_with_data()
     year = _selected_year(request, years)
     organisation = _selected_organisation(request)
-    chain = selectors.goal_chain(user=request.user, year=year, organisation=organisation)
+    # The whole municipality's chain (800 effect goals a year in a large one) counts each effect
+    # goal's activities; one organisation's lists them. The Excel export has them all.
+    chain = selectors.goal_chain(
+        user=request.user,
+        year=year,
+        organisation=organisation,
+        with_activities=organisation is not None,
+    )
     context = {
         "chain": chain,
         "year": year,
