@@ -43,7 +43,7 @@ REDIS_URL = os.environ.get("EFFEKT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 def shared_cache(location):
     return {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "effekt.core.cache_backends.RedisCache",
         "LOCATION": location,
         # each parallel worker its own (their in-memory SQLite databases share a name)
         "KEY_PREFIX": f"effekt-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}",

@@ -217,7 +217,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 EFFEKT_DATA_VERSION_CACHE = ""  # the alias of the cache holding the data version, or the database
 if REDIS_URL:
     CACHES["shared"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "effekt.core.cache_backends.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "effekt",
         # A Redis that does not answer makes requests slower, never stuck (effekt/core/cache.py).
