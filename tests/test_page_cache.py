@@ -565,3 +565,11 @@ def test_pages_made_anew_are_compressed_and_documents_are_not(world, plan, clien
     workbook = client.get("/malkedja/export.xlsx?year=2017")
     assert workbook.status_code == 200 and not workbook.has_header("Content-Encoding")
     assert workbook.content.startswith(b"PK")  # the workbook itself
+
+
+def test_the_redis_client_is_made_once_per_pool(version_in):
+    if version_in != "redis":
+        pytest.skip("the Redis runs only")
+    client = caches["shared"]._cache
+    assert client.get_client() is client.get_client()
+    assert client.get_client(write=True) is client.get_client(write=True)
