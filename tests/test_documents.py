@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 
 from effekt.followup import services
 from effekt.followup.models import Compilation, Period
+from effekt.goals import selectors as goal_selectors
 from effekt.goals import services as goal_services
 from effekt.goals.models import EffectGoal, Plan
 from effekt.indicators import services as indicator_services
@@ -478,3 +479,36 @@ def test_download_links_for_the_pages():
         "/offentligt/2018/arsredovisning/sammanstallning.pdf",
         "/offentligt/2018/arsredovisning/sammanstallning.docx",
     ]
+
+
+# --- a printed PDF is kept under the hash of its HTML ---------------------------------------
+
+
+def test_a_pdf_is_printed_again_only_when_its_html_changes(world, year, editor, client_for):
+    import hashlib
+
+    from django.core.cache import caches
+
+    from effekt.documents import content, pdf
+
+    plan = year["plan"]
+    client = client_for(editor)
+    url = f"/planer/{plan.pk}/plan.pdf"
+    store = caches["documents"]
+    store.clear()
+    first = _get(client, url, PDF).content
+
+    def key():
+        document = content.plan_document(goal_selectors.plan_detail(plan_id=plan.pk))
+        return "pdf:" + hashlib.sha256(pdf.html(document).encode()).hexdigest()
+
+    with translation.override("sv"):
+        kept = key()
+    assert store.get(kept) == first  # kept as printed
+    store.set(kept, b"%PDF-kept")
+    assert _get(client, url, PDF).content == b"%PDF-kept"  # served as kept, not printed again
+    goal_services.plan_reopen(user=world.users["administrator"], plan=plan, reason="Rättelse")
+    again = _get(client, url, PDF).content
+    assert again.startswith(b"%PDF-1") and again != first  # the HTML changed: printed anew
+    with translation.override("sv"):
+        assert key() != kept and store.get(key()) == again

@@ -4,15 +4,22 @@ The cover, the table of contents (page numbers by `target-counter`), the running
 municipality and the title) and the footer ("Sida 3 av 12") come from print/base.html and
 print.css; each kind of document fills in the body. Nothing is fetched while printing: every
 style is inline and the charts are inline SVG, so a document never reaches out to the network.
+
+A printed PDF is kept (the cache `documents`, files in EFFEKT_VAR_DIR) under the SHA-256 of its
+HTML: the same HTML gives the same PDF, so a document is printed again only when something in it
+changed (the data, the language, a new release's templates). An adopted compilation, which
+never changes, is printed once (seconds for a large municipality) and then served at once.
 """
 
 import gc
+import hashlib
 import logging
 import threading
 import types
 import zlib
 from contextlib import contextmanager
 
+from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -148,8 +155,15 @@ def _print(text: str) -> bytes:
 
 
 def render(document: Document) -> bytes:
-    """The document as PDF bytes."""
-    with _collector_paused():
-        # the document and its boxes are unreachable once _print returns, before the collector
-        # is back on: its first collection frees their cycles instead of keeping them for later
-        return _print(html(document))
+    """The document as PDF bytes: printed, or as printed before from the same HTML."""
+    text = html(document)
+    key = "pdf:" + hashlib.sha256(text.encode()).hexdigest()
+    store = caches["documents"]
+    printed = store.get(key)
+    if printed is None:
+        with _collector_paused():
+            # the document and its boxes are unreachable once _print returns, before the
+            # collector is back on: its first collection frees their cycles, not keeps them
+            printed = _print(text)
+        store.set(key, printed)
+    return printed

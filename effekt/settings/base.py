@@ -213,6 +213,13 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("EFFEKT_PAGE_CACHE_ENTRIES", "500"))},
     },
 }
+# Printed PDFs under the hash of their HTML (effekt/documents/pdf.py): per server, on disk.
+CACHES["documents"] = {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    "LOCATION": VAR_DIR / "cache" / "documents",
+    "TIMEOUT": 30 * 24 * 60 * 60,
+    "OPTIONS": {"MAX_ENTRIES": 200},
+}
 REDIS_URL = os.environ.get("REDIS_URL", "")
 EFFEKT_DATA_VERSION_CACHE = ""  # the alias of the cache holding the data version, or the database
 if REDIS_URL:

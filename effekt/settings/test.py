@@ -8,6 +8,9 @@ from .demo import *  # noqa: F403
 # tests/test_page_cache.py turns it on; EFFEKT_PAGE_CACHE=1 runs any suite with it on.
 EFFEKT_PAGE_CACHE = os.environ.get("EFFEKT_PAGE_CACHE", "0").lower() in {"1", "true", "yes", "on"}
 
+# Printed PDFs kept in each test process's memory, not in files.
+CACHES = {**CACHES, "documents": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # noqa: F405
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
