@@ -30,6 +30,8 @@ expires, and served to that cookie only until then. A session ends otherwise onl
 user raises it), so a hit never outlives the sign-in it was made for. The CSRF token a page
 carries is taken out when it is stored and the requester's own put in when it is served, so a page
 made for one session or one anonymous visitor never carries another's token.
+
+A page is kept compressed as well, once, and a browser that accepts gzip gets it so (`_gzip`).
 """
 
 import functools
