@@ -573,3 +573,15 @@ def test_the_redis_client_is_made_once_per_pool(version_in):
     client = caches["shared"]._cache
     assert client.get_client() is client.get_client()
     assert client.get_client(write=True) is client.get_client(write=True)
+
+
+def test_a_file_that_is_compressed_already_is_kept_and_served_as_it_is(world, plan, client_for):
+    client = client_for(world.users["reader"])
+    client.defaults["HTTP_ACCEPT_ENCODING"] = "gzip"
+    url = "/malkedja/export.xlsx?year=2017"
+    first, second = client.get(url), client.get(url)
+    assert (state(first), state(second)) == ("miss", "hit")
+    for response in (first, second):
+        assert response.status_code == 200 and not response.has_header("Content-Encoding")
+        assert response.content.startswith(b"PK")
+    assert second.content == first.content

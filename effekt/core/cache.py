@@ -31,7 +31,7 @@ user raises it), so a hit never outlives the sign-in it was made for. The CSRF t
 carries is taken out when it is stored and the requester's own put in when it is served, so a page
 made for one session or one anonymous visitor never carries another's token.
 
-A page is kept compressed as well, once, and a browser that accepts gzip gets it so (`_gzip`).
+Text is kept compressed only, once, and a browser that accepts gzip gets it so (`_gzip`).
 """
 
 import functools
@@ -84,7 +84,7 @@ KEY_HEADERS = (
 TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 PLACEHOLDER = b"\x00effekt-csrf-token\x00"
 SIGN_IN_TIME = frozenset({"last_login"})
-# What is kept compressed too, for the browsers that accept gzip (all of them): text.
+# What is kept compressed (only), for the browsers that accept gzip (all of them): text.
 COMPRESSIBLE = re.compile(
     r"^(text/|application/(json|javascript|xml)\b|image/svg\+xml|[^;]*\+json)"
 )
@@ -348,15 +348,26 @@ def _entry(request, response):
     return {
         "status": response.status_code,
         "headers": list(response.headers.items()),
-        "parts": parts,  # the content, split where the token goes
-        "deflated": [
-            _deflate(part, last=number == len(parts) - 1) for number, part in enumerate(parts)
-        ]
-        if compressible
-        else None,
+        # the content split where the token goes: compressed (and then only so), or as it is
+        "body": _compressed(parts) if compressible else parts,
+        "compressed": bool(compressible),
         "renderer": getattr(renderer, "format", None),
         "session_expires": _session_expires(request),
     }
+
+
+def _compressed(parts: list[bytes]) -> list[tuple]:
+    """Per part: its raw deflate blocks, its length, its CRC-32, and how a CRC-32 run through it
+    depends on the CRC before it (`_crc_through`), so a hit never reads the whole page again."""
+    return [
+        (
+            _deflate(part, last=number == len(parts) - 1),
+            len(part),
+            zlib.crc32(part),
+            [zlib.crc32(part, 1 << bit) ^ zlib.crc32(part) for bit in range(32)] if number else [],
+        )
+        for number, part in enumerate(parts)
+    ]
 
 
 def _deflate(part: bytes, *, last: bool) -> bytes:
@@ -369,7 +380,20 @@ def _deflate(part: bytes, *, last: bool) -> bytes:
     )
 
 
-def _gzip(entry, token: bytes) -> bytes:
+def _crc_through(part, crc: int) -> int:
+    """zlib.crc32(the part's bytes, crc) without reading them: CRC-32 is affine in the value it
+    starts from, crc32(b, v) = crc32(b, 0) ^ L(v) with L linear, and L's value for each of the
+    32 bits was worked out when the page was stored."""
+    _deflated, _size, crc_from_zero, basis = part
+    result = crc_from_zero
+    while crc:
+        lowest = crc & -crc
+        result ^= basis[lowest.bit_length() - 1]
+        crc ^= lowest
+    return result
+
+
+def _gzip(body, token: bytes) -> bytes:
     """The content as a gzip file, with the requester's token stored, not compressed.
 
     Compressed once when stored, joined per request: the parts between the tokens as they were
@@ -378,28 +402,37 @@ def _gzip(entry, token: bytes) -> bytes:
     file name of random length is Django's own further defence ("Heal The Breach", as in
     GZipMiddleware)."""
     stored = b"\x00" + struct.pack("<HH", len(token), 0xFFFF ^ len(token)) + token
-    crc = 0
-    for number, part in enumerate(entry["parts"]):
-        if number:
-            crc = zlib.crc32(token, crc)
-        crc = zlib.crc32(part, crc)
-    size = sum(map(len, entry["parts"])) + len(token) * (len(entry["parts"]) - 1)
+    crc = body[0][2]
+    for part in body[1:]:
+        crc = _crc_through(part, zlib.crc32(token, crc))
+    size = sum(part[1] for part in body) + len(token) * (len(body) - 1)
     header = b"\x1f\x8b\x08\x08\x00\x00\x00\x00\x00\xff"  # deflate, a name, no time
     name = b"a" * secrets.randbelow(MAX_RANDOM_BYTES) + b"\x00"
     trailer = struct.pack("<II", crc, size & 0xFFFFFFFF)
-    return b"".join([header, name, stored.join(entry["deflated"]), trailer])
+    return b"".join([header, name, stored.join(part[0] for part in body), trailer])
+
+
+def _plain(entry, token: bytes) -> bytes:
+    if not entry["compressed"]:
+        return token.join(entry["body"])
+    # a client that takes no gzip (rare: every browser and Python's HTTP clients do)
+    return token.join(
+        zlib.decompressobj(-zlib.MAX_WBITS).decompress(part[0]) for part in entry["body"]
+    )
 
 
 def _response(request, entry):
-    token = get_token(request).encode() if len(entry["parts"]) > 1 else b""
-    gzipped = entry["deflated"] and ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
-    content = _gzip(entry, token) if gzipped else token.join(entry["parts"])
+    token = get_token(request).encode() if len(entry["body"]) > 1 else b""
+    gzipped = entry["compressed"] and ACCEPTS_GZIP.search(
+        request.headers.get("Accept-Encoding", "")
+    )
+    content = _gzip(entry["body"], token) if gzipped else _plain(entry, token)
     response = HttpResponse(content, status=entry["status"])
     for name, value in entry["headers"]:
         response.headers[name] = value
     if "Content-Length" in response.headers:
         response.headers["Content-Length"] = str(len(content))
-    if entry["deflated"]:
+    if entry["compressed"]:
         patch_vary_headers(response, ("Accept-Encoding",))
     if gzipped:
         response.headers["Content-Encoding"] = "gzip"
