@@ -71,6 +71,7 @@ def version_in(request, settings):
             pytest.skip(f"no Redis answers at {REDIS_URL}")
         settings.CACHES = {**settings.CACHES, "shared": shared_cache(REDIS_URL)}
         settings.EFFEKT_DATA_VERSION_CACHE = "shared"
+        settings.EFFEKT_PAGE_STORE = "shared"
     caches[cache.CACHE_ALIAS].clear()
     yield request.param
     caches[cache.CACHE_ALIAS].clear()
@@ -565,6 +566,26 @@ def test_pages_made_anew_are_compressed_and_documents_are_not(world, plan, clien
     workbook = client.get("/malkedja/export.xlsx?year=2017")
     assert workbook.status_code == 200 and not workbook.has_header("Content-Encoding")
     assert workbook.content.startswith(b"PK")  # the workbook itself
+
+
+def test_with_redis_a_page_made_by_one_worker_is_served_by_the_others(
+    world, plan, client_for, version_in, monkeypatch
+):
+    client = client_for(world.users["organisation_editor"])
+    url = plan.get_absolute_url()
+    assert state(client.get(url)) == "miss"
+    caches[cache.CACHE_ALIAS].clear()  # another worker: its own memory is empty
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    if version_in == "database":
+        assert state(response) == "miss"  # nothing shared: each worker makes its own
+        return
+    assert state(response) == "hit" and len(queries.captured_queries) == 0
+    assert "Riktning ett" in page(response)
+    # a server of another release (a rolling deploy) does not take it
+    caches[cache.CACHE_ALIAS].clear()
+    monkeypatch.setattr(cache, "release", lambda: "another-release")
+    assert state(client.get(url)) == "miss"
 
 
 def test_the_redis_client_is_made_once_per_pool(version_in):

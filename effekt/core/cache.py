@@ -44,6 +44,7 @@ import time
 import zlib
 from contextvars import ContextVar
 from importlib import import_module
+from pathlib import Path
 from types import SimpleNamespace
 
 from django.apps import apps
@@ -270,8 +271,24 @@ def _cacheable_request(request) -> bool:
     )
 
 
+@functools.cache
+def release() -> str:
+    """What this process runs, for keys that other processes read: EFFEKT_RELEASE, or a hash of
+    Effekt's code, templates, translations and static files. A page made by one release is
+    never served by another (a rolling deploy runs both at once, under one data version)."""
+    if settings.EFFEKT_RELEASE:
+        return settings.EFFEKT_RELEASE
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".po":
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def cache_key(request, version) -> str:
     parts = [
+        release(),
         request.method,
         request.scheme,
         request.get_host(),
@@ -421,6 +438,34 @@ def _plain(entry, token: bytes) -> bytes:
     )
 
 
+def _page_store():
+    alias = settings.EFFEKT_PAGE_STORE
+    return caches[alias] if alias else None
+
+
+def _shared_page(key):
+    """The entry the workers and servers share (with REDIS_URL), so that after a write a page
+    is made once, not once in every worker. None if there is none or Redis cannot be reached."""
+    store = _page_store()
+    if store is None:
+        return None
+    try:
+        return store.get(key)
+    except Exception:  # noqa: BLE001 - the client's own errors, as for the version
+        logger.warning("Shared page store unreachable: the page is made here.", exc_info=True)
+        return None
+
+
+def _share_page(key, entry, timeout):
+    store = _page_store()
+    if store is None:
+        return
+    try:
+        store.set(key, entry, timeout)
+    except Exception:  # noqa: BLE001 - see _shared_page
+        logger.warning("Shared page store unreachable: the page is kept here only.", exc_info=True)
+
+
 def _response(request, entry):
     token = get_token(request).encode() if len(entry["body"]) > 1 else b""
     gzipped = entry["compressed"] and ACCEPTS_GZIP.search(
@@ -470,6 +515,8 @@ class PageCacheMiddleware:
         cache = caches[CACHE_ALIAS]
         key = cache_key(request, version)
         entry = cache.get(key)
+        if entry is None and (entry := _shared_page(key)) is not None:
+            cache.set(key, entry)  # made by another worker or server
         expires = entry and entry["session_expires"]
         if entry is not None and (expires is None or time.time() < expires):
             response = _response(request, entry)
@@ -484,6 +531,7 @@ class PageCacheMiddleware:
         if _storable(request, response, wrote):
             entry = _entry(request, response)
             cache.set(key, entry)
+            _share_page(key, entry, cache.default_timeout)
             response = _response(request, entry)  # compressed once, for the cache and for this
         response["X-Effekt-Cache"] = "miss"
         return response

@@ -222,6 +222,8 @@ CACHES["documents"] = {
 }
 REDIS_URL = os.environ.get("REDIS_URL", "")
 EFFEKT_DATA_VERSION_CACHE = ""  # the alias of the cache holding the data version, or the database
+EFFEKT_PAGE_STORE = ""  # the alias of a cache the workers share pages in, besides their own
+EFFEKT_RELEASE = os.environ.get("EFFEKT_RELEASE", "")  # else a hash of the code (core/cache.py)
 if REDIS_URL:
     CACHES["shared"] = {
         "BACKEND": "effekt.core.cache_backends.RedisCache",
@@ -231,6 +233,7 @@ if REDIS_URL:
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
     EFFEKT_DATA_VERSION_CACHE = "shared"
+    EFFEKT_PAGE_STORE = "shared"
 
 FORM_RENDERER = "effekt.core.forms.FormRenderer"
 
