@@ -199,7 +199,8 @@ LOGGING = {
 # The page cache (effekt/core/cache.py): whole responses to GET requests, each stored under the
 # data version that every committed write raises, so never stale. Each process keeps its pages in
 # its own memory. The version is read on every request: from the database, or, with REDIS_URL
-# (several application servers: docs/deployment.md), from Redis, so that a hit needs no query.
+# (several application servers: docs/deployment.md), from Redis, so that a hit needs no query;
+# then the workers also share the pages they make there.
 EFFEKT_PAGE_CACHE = os.environ.get("EFFEKT_PAGE_CACHE", "1").lower() in {"1", "true", "yes", "on"}
 EFFEKT_PAGE_CACHE_MAX_BYTES = 2 * 1024 * 1024  # larger responses are not stored
 CACHES = {
