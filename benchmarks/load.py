@@ -371,7 +371,7 @@ def mode_name(args, cache):
 class Writer:
     """While in its `with`, an editor saves a report `rate` times a second, as the report form
     would (the domain operation `report_save`, in this process, data version and all): a report
-    returned to its board for changes, in the current interim period. 0: nothing."""
+    in draft or returned to its board, in the current interim period. 0: nothing."""
 
     def __init__(self, rate):
         self.rate = rate
@@ -396,7 +396,11 @@ class Writer:
         from effekt.organisations.models import Role, RoleAssignment
 
         current = Period.objects.filter(kind=Period.Kind.INTERIM).order_by("-ends_on").first()
-        report = Report.objects.filter(period=current, status=Report.Status.RETURNED).first()
+        report = Report.objects.filter(
+            period=current, status__in=[Report.Status.RETURNED, Report.Status.DRAFT]
+        ).first()
+        if report is None:
+            raise SystemExit("the writes run needs a report in draft or returned: --regenerate")
         editor = (
             RoleAssignment.objects.filter(
                 role=Role.ORGANISATION_EDITOR, organisation=report.organisation
