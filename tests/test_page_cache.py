@@ -596,6 +596,76 @@ def test_the_redis_client_is_made_once_per_pool(version_in):
     assert client.get_client(write=True) is client.get_client(write=True)
 
 
+def shared_page_keys():
+    """The keys of the pages this test worker keeps in the shared Redis."""
+    store = caches["shared"]
+    found = store._cache.get_client().scan_iter(f"{store.key_prefix}:*")
+    keys = (name.decode().split(":", 2)[2] for name in found)
+    return {key for key in keys if key.startswith("page:")}
+
+
+@pytest.fixture
+def made_elsewhere(world, plan, client_for, version_in):
+    """A page as another worker is making it: its key claimed in Redis, the page not stored yet.
+    Returns the client, the page's address, its key and the page as that worker stores it."""
+    if version_in != "redis":
+        pytest.skip("pages are made once for all workers only with Redis")
+    client = client_for(world.users["organisation_editor"])
+    url = plan.get_absolute_url()
+    before = shared_page_keys()
+    assert state(client.get(url)) == "miss"
+    (key,) = shared_page_keys() - before
+    store = caches["shared"]
+    assert store.get(f"making:{key}") is None  # the claim ended with the making
+    entry = store.get(key)
+    store.delete(key)
+    caches[cache.CACHE_ALIAS].clear()
+    assert store.add(f"making:{key}", 1)  # the other worker's claim
+    return SimpleNamespace(client=client, url=url, key=key, entry=entry, store=store)
+
+
+def test_with_redis_a_worker_waits_for_the_page_another_is_making_and_makes_none(
+    made_elsewhere, monkeypatch
+):
+    other = made_elsewhere
+    waits = []
+
+    def the_other_worker_stores_it(seconds):
+        waits.append(seconds)
+        if len(waits) == 3:
+            other.store.set(other.key, other.entry)
+            other.store.delete(f"making:{other.key}")
+
+    monkeypatch.setattr(cache.time, "sleep", the_other_worker_stores_it)
+    with CaptureQueriesContext(connection) as queries:
+        response = other.client.get(other.url)
+    assert state(response) == "hit" and len(queries.captured_queries) == 0
+    assert "Riktning ett" in page(response) and len(waits) == 3
+    assert state(other.client.get(other.url)) == "hit"  # kept in this worker's memory too
+
+
+def test_with_redis_a_worker_makes_the_page_itself_when_the_other_ends_without_it(
+    made_elsewhere, monkeypatch
+):
+    other = made_elsewhere
+    monkeypatch.setattr(
+        cache.time, "sleep", lambda seconds: other.store.delete(f"making:{other.key}")
+    )
+    response = other.client.get(other.url)
+    assert state(response) == "miss" and "Riktning ett" in page(response)
+    assert other.store.get(other.key) is not None  # stored for the others
+    assert other.store.get(f"making:{other.key}") is None
+
+
+def test_with_redis_a_worker_waits_no_longer_than_the_setting_says(made_elsewhere, settings):
+    other = made_elsewhere
+    settings.EFFEKT_PAGE_WAIT_SECONDS = 0.05  # the other worker never stores it
+    response = other.client.get(other.url)
+    assert state(response) == "miss" and "Riktning ett" in page(response)
+    assert other.store.get(other.key) is not None
+    assert other.store.get(f"making:{other.key}") == 1  # the other's claim is left to it
+
+
 def test_a_file_that_is_compressed_already_is_kept_and_served_as_it_is(world, plan, client_for):
     client = client_for(world.users["reader"])
     client.defaults["HTTP_ACCEPT_ENCODING"] = "gzip"

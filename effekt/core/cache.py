@@ -31,12 +31,17 @@ user raises it), so a hit never outlives the sign-in it was made for. The CSRF t
 carries is taken out when it is stored and the requester's own put in when it is served, so a page
 made for one session or one anonymous visitor never carries another's token.
 
+With a shared store, a page missing after a write is made by the first worker to ask for it:
+it claims the page there, and the others asking meanwhile wait until it is stored (or its making
+ends without it, or EFFEKT_PAGE_WAIT_SECONDS pass) rather than make it too, on the same cores.
+
 Text is kept compressed only, once, and a browser that accepts gzip gets it so (`_gzip`).
 """
 
 import functools
 import hashlib
 import logging
+import math
 import re
 import secrets
 import struct
@@ -466,6 +471,58 @@ def _share_page(key, entry, timeout):
         logger.warning("Shared page store unreachable: the page is kept here only.", exc_info=True)
 
 
+# One maker per page (with a shared store): after a write, the first worker to miss a page makes
+# it and the others wait for it, instead of all of them making it at once on the same cores.
+
+
+def _making_key(key):
+    return f"making:{key}"
+
+
+def _claim(key) -> bool:
+    """Take the right to make the page: True unless another worker or server has it now. The
+    claim ends when the page is stored or its making ends without one (`_release`), or, should
+    its worker die, by itself after EFFEKT_PAGE_WAIT_SECONDS."""
+    store = _page_store()
+    if store is None:
+        return True
+    try:
+        # whole seconds: the cache rounds a timeout down, and 0 would end the claim at once
+        seconds = max(1, math.ceil(settings.EFFEKT_PAGE_WAIT_SECONDS))
+        return store.add(_making_key(key), 1, timeout=seconds)
+    except Exception:  # noqa: BLE001 - see _shared_page
+        return True  # unreachable: each makes its own, as without a shared store
+
+
+def _release(key):
+    store = _page_store()
+    if store is None:
+        return
+    try:
+        store.delete(_making_key(key))
+    except Exception:  # noqa: BLE001 - see _shared_page; the claim then ends by itself
+        logger.warning("Shared page store unreachable: a claim ends by itself.", exc_info=True)
+
+
+def _awaited_page(key):
+    """The page another worker is making, once it is stored; None if its making ended without
+    one (an answer that is not kept: an error, a message to show) or took longer than
+    EFFEKT_PAGE_WAIT_SECONDS: then this worker makes the page itself."""
+    store = _page_store()
+    deadline = time.monotonic() + settings.EFFEKT_PAGE_WAIT_SECONDS
+    pause = 0.002
+    try:
+        while time.monotonic() < deadline:
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+            found = store.get_many([key, _making_key(key)])
+            if key in found or _making_key(key) not in found:
+                return found.get(key)
+    except Exception:  # noqa: BLE001 - see _shared_page
+        logger.warning("Shared page store unreachable: the page is made here.", exc_info=True)
+    return None
+
+
 def _response(request, entry):
     token = get_token(request).encode() if len(entry["body"]) > 1 else b""
     gzipped = entry["compressed"] and ACCEPTS_GZIP.search(
@@ -517,11 +574,23 @@ class PageCacheMiddleware:
         entry = cache.get(key)
         if entry is None and (entry := _shared_page(key)) is not None:
             cache.set(key, entry)  # made by another worker or server
+        claimed = False
+        if entry is None:
+            claimed = _claim(key)
+            if not claimed and (entry := _awaited_page(key)) is not None:
+                cache.set(key, entry)  # made by the worker that claimed it
         expires = entry and entry["session_expires"]
         if entry is not None and (expires is None or time.time() < expires):
             response = _response(request, entry)
             response["X-Effekt-Cache"] = "hit"
             return response
+        try:
+            return self._made(request, cache, key)
+        finally:
+            if claimed:
+                _release(key)
+
+    def _made(self, request, cache, key):
         wrote = SimpleNamespace(value=False)
         token = _request_wrote.set(wrote)
         try:

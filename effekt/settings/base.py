@@ -225,6 +225,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 EFFEKT_DATA_VERSION_CACHE = ""  # the alias of the cache holding the data version, or the database
 EFFEKT_PAGE_STORE = ""  # the alias of a cache the workers share pages in, besides their own
 EFFEKT_RELEASE = os.environ.get("EFFEKT_RELEASE", "")  # else a hash of the code (core/cache.py)
+# With a shared store, how long a worker waits for a page another one is making before it makes
+# the page itself (the first to miss a page after a write makes it, the others wait).
+EFFEKT_PAGE_WAIT_SECONDS = float(os.environ.get("EFFEKT_PAGE_WAIT_SECONDS", "10"))
 if REDIS_URL:
     CACHES["shared"] = {
         "BACKEND": "effekt.core.cache_backends.RedisCache",
