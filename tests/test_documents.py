@@ -7,10 +7,12 @@ import io
 import re
 import shutil
 import subprocess
+import time
 from decimal import Decimal
 
 import docx
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
@@ -482,6 +484,40 @@ def test_download_links_for_the_pages():
 
 
 # --- a printed PDF is kept under the hash of its HTML ---------------------------------------
+
+
+def test_a_pdf_asked_for_while_it_is_printed_is_printed_once(world, year, editor):
+    """Another worker prints the plan; asked for meanwhile, the PDF is the one it keeps."""
+    import hashlib
+    import threading
+
+    from django.core.cache import caches
+
+    from effekt.documents import content, pdf
+
+    with translation.override("sv"):
+        document = content.plan_document(goal_selectors.plan_detail(plan_id=year["plan"].pk))
+        digest = hashlib.sha256(pdf.html(document).encode()).hexdigest()
+    store = caches["documents"]
+    store.clear()
+    printing, asked = threading.Event(), threading.Event()
+
+    def the_other_worker():
+        with pdf._one_print_at_a_time(f"pdf-{digest}"):
+            printing.set()
+            asked.wait(5)
+            time.sleep(0.2)  # still printing when the request below comes to the lock
+            store.set(f"pdf:{digest}", b"%PDF-printed-by-the-other-worker")
+
+    other = threading.Thread(target=the_other_worker)
+    other.start()
+    assert printing.wait(5)
+    asked.set()
+    with translation.override("sv"):
+        served = pdf.render(document)
+    other.join()
+    assert served == b"%PDF-printed-by-the-other-worker"  # waited for it, printed nothing
+    assert not list((settings.VAR_DIR / "locks").glob(f"pdf-{digest}.lock"))  # none left over
 
 
 def test_a_pdf_is_printed_again_only_when_its_html_changes(world, year, editor, client_for):

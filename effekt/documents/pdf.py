@@ -7,10 +7,12 @@ style is inline and the charts are inline SVG, so a document never reaches out t
 
 A printed PDF is kept (the cache `documents`, files in EFFEKT_VAR_DIR) under the SHA-256 of its
 HTML: the same HTML gives the same PDF, so a document is printed again only when something in it
-changed (the data, the language, a new release's templates). An adopted compilation, which
-never changes, is printed once (seconds for a large municipality) and then served at once.
+changed (the data, the language, a new release's templates, the date an adopted compilation's
+indicators are read on). A server prints a document once however many ask for it at the same
+time (`_one_print_at_a_time`).
 """
 
+import fcntl
 import gc
 import hashlib
 import logging
@@ -18,7 +20,9 @@ import threading
 import types
 import zlib
 from contextlib import contextmanager
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -154,16 +158,42 @@ def _print(text: str) -> bytes:
     return printed.write_pdf(pdf_tags=True)
 
 
+@contextmanager
+def _one_print_at_a_time(key: str):
+    """Held while a document is printed: the workers of a server asking for the same document
+    meanwhile (the council's compilation, the day it is published) wait for the one print
+    rather than each print it too, at once, on the same cores and each with hundreds of MB. A
+    lock on a file (per open file, so threads of one worker wait too), freed by the system
+    should the worker die."""
+    folder = Path(settings.VAR_DIR) / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{key}.lock"
+    with open(path, "wb") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            # gone before it is unlocked: whoever locks after that finds the PDF kept (a worker
+            # waiting on the old file, or one that makes a new one)
+            path.unlink(missing_ok=True)
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def render(document: Document) -> bytes:
     """The document as PDF bytes: printed, or as printed before from the same HTML."""
     text = html(document)
-    key = "pdf:" + hashlib.sha256(text.encode()).hexdigest()
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    key = "pdf:" + digest
     store = caches["documents"]
     printed = store.get(key)
-    if printed is None:
-        with _collector_paused():
-            # the document and its boxes are unreachable once _print returns, before the
-            # collector is back on: its first collection frees their cycles, not keeps them
-            printed = _print(text)
-        store.set(key, printed)
+    if printed is not None:
+        return printed
+    with _one_print_at_a_time(f"pdf-{digest}"):
+        printed = store.get(key)  # printed by another worker while this one waited
+        if printed is None:
+            with _collector_paused():
+                # the document and its boxes are unreachable once _print returns, before the
+                # collector is back on: its first collection frees their cycles, not keeps them
+                printed = _print(text)
+            store.set(key, printed)
     return printed
