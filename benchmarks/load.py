@@ -1,7 +1,8 @@
 """Effekt under load: the generated large municipality on PostgreSQL behind gunicorn, measured with wrk.
 
     .venv/bin/python benchmarks/load.py [--duration 10] [--connections 1,50] [--workers N]
-                                        [--cache off,on,writes] [--write-rate 1]
+                                        [--cache off,on,writes,deadline] [--write-rate 1]
+                                        [--people 2000]
                                         [--regenerate] [--redis-url URL]
                                         [--output docs/benchmark-results.md]
 
@@ -19,10 +20,13 @@
 4. Runs wrk (Debian package `wrk`) against every main page at each number of concurrent
    connections, and the same for `/health/live`, a view that does no work: the framework's
    ceiling on this machine. Any response other than 200 is counted and shown.
-   All of it three times (`--cache off,on,writes`), each with its own gunicorn: with the page
-   cache off (`EFFEKT_PAGE_CACHE=0`: every request makes its page, as the first request after a
-   write does), on (every worker has the page already: what repeated reads cost between writes),
-   and on while an editor saves a report `--write-rate` times a second (the reporting deadline).
+   All of it four times (`--cache off,on,writes,deadline`), each with its own gunicorn: with the
+   page cache off (`EFFEKT_PAGE_CACHE=0`: every request makes its page, as the first request
+   after a write does), on (every worker has the page already: what repeated reads cost between
+   writes), on while an editor saves a report `--write-rate` times a second, and the same with
+   the signed-in requests coming from `--people` different people in turn (each their own
+   session, so each their own pages, made anew for each after every save: the reporting
+   deadline; the public pages and the API client stay one visitor each).
 5. Stops gunicorn and times the compilation as PDF and Word for the whole municipality.
 
 Prints a table and writes it as Markdown, with the machine, the versions and the data counts.
@@ -91,8 +95,12 @@ def arguments():
     parser.add_argument("--connections", default="1,50", help="comma separated")
     parser.add_argument(
         "--cache",
-        default="off,on,writes",
-        help="the runs: off (no page cache), on, writes (on, while an editor saves a report)",
+        default="off,on,writes,deadline",
+        help="the runs: off (no page cache), on, writes (on, while an editor saves a report), "
+        "deadline (writes, the signed-in requests from --people people)",
+    )
+    parser.add_argument(
+        "--people", type=int, default=2000, help="signed-in people in the deadline run"
     )
     parser.add_argument(
         "--write-rate", type=float, default=1.0, help="saves a second in the writes run"
@@ -222,8 +230,9 @@ def latest_adopted_annual():
     )
 
 
-def pages_and_headers():
-    """The pages to measure, and the headers each kind of visitor sends."""
+def pages_and_headers(number_of_people=1):
+    """The pages to measure, the headers each kind of visitor sends, and for the deadline run
+    the cookies of `number_of_people` sessions per signed-in visitor."""
     from rest_framework.authtoken.models import Token
 
     from effekt.followup.models import Compilation, Period, Report
@@ -286,7 +295,15 @@ def pages_and_headers():
         "api": ["X-Forwarded-Proto: https", "Accept-Encoding: gzip, deflate"]
         + [f"Authorization: Token {token.key}"],
     }
-    return pages, headers
+    # The deadline run: the same users signed in as many times, each session one person (the
+    # page cache keeps a page per session: a hit is never served to another sign-in).
+    people = {
+        "office": [sign_in(office) for _ in range(number_of_people)],
+        "editor": [sign_in(editor) for _ in range(number_of_people)],
+        "public": [],
+        "api": [],
+    }
+    return pages, headers, people
 
 
 # --- the server and the load -------------------------------------------------------------------
@@ -344,13 +361,17 @@ def start_server(args, environment):
     raise SystemExit("gunicorn did not become ready")
 
 
-def run_wrk(url, headers, connections, duration):
+def run_wrk(url, headers, connections, duration, cookies=()):
+    """wrk's figures for the page; with `cookies`, each request sends the next of them (one
+    person after another, wrk_report.lua) instead of a Cookie header of its own."""
     threads = max(1, min(connections, os.cpu_count() or 1))
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout=30s"]
     command += ["-s", str(LUA)]
     for header in headers:
-        command += ["-H", header]
-    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout  # noqa: S603
+        if not (cookies and header.startswith("Cookie: ")):
+            command += ["-H", header]
+    command += [url, "--", *cookies]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
     line = next(line for line in output.splitlines() if line.startswith("RESULT "))
     values = dict(item.split("=") for item in line.split()[1:])
     requests, seconds = int(values["requests"]), float(values["seconds"])
@@ -365,6 +386,8 @@ def run_wrk(url, headers, connections, duration):
 
 
 def mode_name(args, cache):
+    if cache == "deadline":
+        return f"on, {args.write_rate:g} writes/s, {args.people} people"
     return f"on, {args.write_rate:g} writes/s" if cache == "writes" else cache
 
 
@@ -421,7 +444,7 @@ class Writer:
             connection.close()
 
 
-def measure(args, base, pages, headers, levels, cache):
+def measure(args, base, pages, headers, people, levels, cache):
     for page in pages:
         status, _state = fetch(base + page.path, headers[page.who])
         if status != 200:
@@ -431,8 +454,14 @@ def measure(args, base, pages, headers, levels, cache):
             page.not_stored = True
             print(f"{page.name}: not served from the cache after warming up", flush=True)
         for connections in levels:
-            with Writer(args.write_rate if cache == "writes" else 0):
-                result = run_wrk(base + page.path, headers[page.who], connections, args.duration)
+            with Writer(args.write_rate if cache in ("writes", "deadline") else 0):
+                result = run_wrk(
+                    base + page.path,
+                    headers[page.who],
+                    connections,
+                    args.duration,
+                    people[page.who] if cache == "deadline" else (),
+                )
             page.results[cache, connections] = result
             print(
                 f"{page.name:38} cache {cache:3} c={connections:<3} {result.rps:8.1f} req/s  "
@@ -567,8 +596,11 @@ def markdown(args, info, counts, rows, documents):
         + ", ".join(mode_name(args, mode) for mode in args.cache.split(",") if mode)
         + ". Page cache off: every request makes its page, as the first one after a write does; "
         "on: every worker has the page already; on with writes: an editor saves a report that "
-        "often meanwhile, and every save makes every page anew on every worker, as at the "
-        "reporting deadline). Targets:"
+        "often meanwhile, and every save makes every page anew (once, for all workers); with "
+        "people: the signed-in requests come from that many people in turn, each with their "
+        "own session and so their own pages, every one made anew after every save, as at the "
+        "reporting deadline; the public pages and the API client stay one visitor each). "
+        "Targets:"
         f" p95 ≤ {P95_TARGET_MS:.0f} ms at "
         f"{max(int(c) for c in args.connections.split(','))} connections and at least "
         f"{100 * SHARE_TARGET:.0f} % of the trivial view's throughput; compilation PDF ≤ "
@@ -617,8 +649,8 @@ def main():
     var_dir = ROOT / "var" / "bench"
     var_dir.mkdir(parents=True, exist_ok=True)
     modes = [mode for mode in args.cache.split(",") if mode]
-    if not modes or set(modes) - {"off", "on", "writes"}:
-        raise SystemExit("--cache: off, on, writes or a comma-separated list of them")
+    if not modes or set(modes) - {"off", "on", "writes", "deadline"}:
+        raise SystemExit("--cache: off, on, writes, deadline or a comma-separated list of them")
     environment = server_environment(args, var_dir)
     started = time.perf_counter()
     prepare_database(args.database_url, args.regenerate)
@@ -629,14 +661,14 @@ def main():
 
     info = machine(connection)
     counts = data_counts()
-    pages, headers = pages_and_headers()
+    pages, headers, people = pages_and_headers(args.people)
     pages = [p for p in pages if p.name == TRIVIAL or args.only.lower() in p.name.lower()]
     connection.close()
     for cache in modes:
         cached = {**environment, "EFFEKT_PAGE_CACHE": "0" if cache == "off" else "1"}
         server, base = start_server(args, cached)
         try:
-            measure(args, base, pages, headers, levels, cache)
+            measure(args, base, pages, headers, people, levels, cache)
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -1,14 +1,33 @@
 -- wrk script for benchmarks/load.py: counts responses that are not 200 (wrk itself counts only
 -- statuses above 399, so a redirect to the sign-in page would pass unnoticed) and prints one
--- machine-readable line at the end.
+-- machine-readable line at the end. Cookies given after `--` are sent in turn, one per request
+-- (several people, each signed in with a session of their own); the threads start at
+-- different ones.
 local threads = {}
+local thread_number = 0
 
 function setup(thread)
+  thread_number = thread_number + 1
+  thread:set("first", thread_number)
   table.insert(threads, thread)
 end
 
 function init(args)
   not_ok = 0
+  cookies = {}
+  for i = 1, #args do
+    cookies[i] = args[i]
+  end
+  next_cookie = first or 1
+end
+
+function request()
+  if #cookies == 0 then
+    return wrk.format()
+  end
+  wrk.headers["Cookie"] = cookies[(next_cookie - 1) % #cookies + 1]
+  next_cookie = next_cookie + 1
+  return wrk.format()
 end
 
 function response(status, headers, body)
