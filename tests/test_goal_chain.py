@@ -389,10 +389,27 @@ def test_the_whole_chain_counts_activities_and_one_organisations_lists_them(worl
     goal = f.EffectGoalFactory(plan=plan, title="SN-mål", strategic_goals=[world.goals[0]])
     for title in ("Hembesök", "Uppsökande arbete"):
         f.ActivityFactory(effect_goal=goal, title=title)
+    single = f.EffectGoalFactory(plan=plan, title="Ett mål", strategic_goals=[world.goals[0]])
+    f.ActivityFactory(effect_goal=single, title="Enda aktiviteten")
     client = client_for(world.users["executive_office"])
     whole = client.get("/malkedja/?year=2017").content.decode()
     assert "SN-mål" in whole and "2 aktiviteter" in whole and "Hembesök" not in whole
+    assert "1 aktivitet<" in whole
+    assert f'<a href="/effektmal/{goal.pk}/">' in whole
+    assert f'<span class="status status--{plan.status}">{plan.get_status_display()}</span>' in whole
     link = f'href="?year=2017&amp;organisation={world.social.pk}"'
     assert link in whole
     one = client.get(f"/malkedja/?year=2017&organisation={world.social.pk}").content.decode()
     assert "Hembesök" in one and "Uppsökande arbete" in one and "2 aktiviteter" not in one
+
+
+def test_an_objects_address_is_the_one_reverse_gives_under_any_script_prefix(world):
+    from django.test.utils import override_script_prefix
+    from django.urls import reverse
+
+    plan = f.PlanFactory(organisation=world.social, year=2017)
+    goal = f.EffectGoalFactory(plan=plan, strategic_goals=[world.goals[0]])
+    for prefix in ("/", "/effekt/", "/"):
+        with override_script_prefix(prefix):
+            assert plan.get_absolute_url() == reverse("goals:plan_detail", args=[plan.pk])
+            assert goal.get_absolute_url() == f"{prefix}effektmal/{goal.pk}/"

@@ -6,10 +6,10 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from effekt.core.forms import COMMENT, LONG_TEXT, SHORT_TEXT, TEXT, plain_line, text_rules
+from effekt.core.paths import object_path
 from effekt.goals.models import YEAR_VALIDATORS, Assignment, EffectGoal, Plan, StrategicGoal
 from effekt.organisations import access
 from effekt.organisations.models import Organisation
@@ -33,7 +33,7 @@ class Cycle(models.Model):
         return _("Cycle %(year)s") % {"year": self.year}
 
     def get_absolute_url(self):
-        return reverse("followup:cycle_detail", args=[self.year])
+        return object_path("followup:cycle_detail", self.year)
 
 
 class ProcessStep(models.Model):
@@ -98,7 +98,7 @@ class Period(models.Model):
         return f"{self.get_kind_display()} {self.cycle.year}"
 
     def get_absolute_url(self):
-        return reverse("followup:period_detail", args=[self.pk])
+        return object_path("followup:period_detail", self.pk)
 
     @property
     def year(self) -> int:
@@ -181,7 +181,7 @@ class Report(models.Model):
         }
 
     def get_absolute_url(self):
-        return reverse("followup:report_detail", args=[self.pk])
+        return object_path("followup:report_detail", self.pk)
 
     @property
     def access_report(self):
@@ -364,7 +364,7 @@ class Compilation(models.Model):
         return _("Compilation, %(period)s") % {"period": self.period}
 
     def get_absolute_url(self):
-        return reverse("followup:compilation_detail", args=[self.pk])
+        return object_path("followup:compilation_detail", self.pk)
 
     @property
     def is_adopted(self) -> bool:

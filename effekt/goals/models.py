@@ -5,10 +5,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from effekt.core.forms import COMMENT, LINE, SHORT_TEXT, TEXT, plain_line, text_rules
+from effekt.core.paths import object_path
 from effekt.organisations import access
 from effekt.organisations.models import Organisation
 
@@ -78,7 +78,7 @@ class Term(models.Model):
         return f"{self.name} {years}" if self.name else years
 
     def get_absolute_url(self):
-        return reverse("goals:term_detail", args=[self.pk])
+        return object_path("goals:term_detail", self.pk)
 
     @property
     def years(self):
@@ -115,7 +115,7 @@ class StrategicGoal(models.Model):
         return f"{self.number}. {self.title}"
 
     def get_absolute_url(self):
-        return reverse("goals:strategic_goal_detail", args=[self.pk])
+        return object_path("goals:strategic_goal_detail", self.pk)
 
 
 class Assignment(models.Model):
@@ -163,7 +163,7 @@ class Assignment(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("goals:assignment_detail", args=[self.pk])
+        return object_path("goals:assignment_detail", self.pk)
 
 
 class Plan(models.Model):
@@ -232,7 +232,7 @@ class Plan(models.Model):
         }
 
     def get_absolute_url(self):
-        return reverse("goals:plan_detail", args=[self.pk])
+        return object_path("goals:plan_detail", self.pk)
 
     @property
     def access_plan(self):
@@ -286,7 +286,7 @@ class EffectGoal(models.Model):
         return f"{self.number}. {self.title}"
 
     def get_absolute_url(self):
-        return reverse("goals:effect_goal_detail", args=[self.pk])
+        return object_path("goals:effect_goal_detail", self.pk)
 
     @property
     def access_plan(self):
@@ -339,9 +339,7 @@ class Activity(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return (
-            reverse("goals:effect_goal_detail", args=[self.effect_goal_id]) + f"#activity-{self.pk}"
-        )
+        return object_path("goals:effect_goal_detail", self.effect_goal_id) + f"#activity-{self.pk}"
 
     @property
     def access_plan(self):

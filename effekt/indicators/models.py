@@ -10,10 +10,10 @@ shows.
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from effekt.core.forms import SHORT_TEXT, plain_line, plain_text, text_rules
+from effekt.core.paths import object_path
 from effekt.goals.models import YEAR_VALIDATORS, EffectGoal
 from effekt.organisations import access
 from effekt.organisations.models import Organisation
@@ -71,7 +71,7 @@ class Indicator(models.Model):
         return f"{self.council_number}. {self.name}" if self.council_number else self.name
 
     def get_absolute_url(self):
-        return reverse("indicators:indicator_detail", args=[self.pk])
+        return object_path("indicators:indicator_detail", self.pk)
 
     @property
     def access_indicator(self):
