@@ -200,6 +200,13 @@ def test_five_steps_end_to_end_over_http(world, client_for, editor, office):
     )
     assert data["goals"][3]["attainment"] is None
     assert data["assignments"][0]["recipients"][0]["progress"] == "completed"
+    html = page.content.decode()  # each effect goal row's assessment, in words and by its class
+    for modifier, words in (
+        ("fulfilled", "Uppfyllt"),
+        ("not", "Ej uppfyllt"),
+        ("none", "Ej bedömt"),
+    ):
+        assert f'<span class="assessment assessment--{modifier}">{words}</span>' in html
     edit = oc.get(f"/uppfoljning/sammanstallningar/{compilation.pk}/andra/")
     analyses = edit.context["rows"]
     form = {

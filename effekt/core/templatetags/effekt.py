@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -67,18 +67,3 @@ def activities(count):
     """A number of activities in words ("3 aktiviteter"). A filter, not {% blocktranslate
     count %}: the whole municipality's goal chain says it for each of its 800 effect goals."""
     return ngettext("%(counter)s activity", "%(counter)s activities", count) % {"counter": count}
-
-
-ASSESSMENT_BADGES = {
-    "fulfilled": ("fulfilled", gettext_lazy("Fulfilled")),
-    "partly": ("partly", gettext_lazy("Partly fulfilled")),
-    "not_fulfilled": ("not", gettext_lazy("Not fulfilled")),
-}
-
-
-@register.simple_tag
-def assessment_badge(value):
-    """An effect goal's assessment as a badge; "Not assessed" when there is none. A tag, not an
-    included template: the compilation shows one for each of its 1,200 effect goal rows."""
-    modifier, label = ASSESSMENT_BADGES.get(value, ("none", _("Not assessed")))
-    return format_html('<span class="assessment assessment--{}">{}</span>', modifier, label)
