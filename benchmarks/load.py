@@ -24,9 +24,11 @@
    page cache off (`EFFEKT_PAGE_CACHE=0`: every request makes its page, as the first request
    after a write does), on (every worker has the page already: what repeated reads cost between
    writes), on while an editor saves a report `--write-rate` times a second, and the same with
-   the signed-in requests coming from `--people` different people in turn (each their own
-   session, so each their own pages, made anew for each after every save: the reporting
-   deadline; the public pages and the API client stay one visitor each).
+   the signed-in requests coming from `--people` of the generated users in turn, each signed in
+   once (a board's pages from those among them who may read its drafts): the reporting
+   deadline. Each is served the page made for those who answer like them (their rights as far
+   as the page asks about them), made anew after every save; the public pages and the API
+   client stay one visitor each.
 5. Stops gunicorn and times the compilation as PDF and Word for the whole municipality.
 
 Prints a table and writes it as Markdown, with the machine, the versions and the data counts.
@@ -295,15 +297,35 @@ def pages_and_headers(number_of_people=0):
         "api": ["X-Forwarded-Proto: https", "Accept-Encoding: gzip, deflate"]
         + [f"Authorization: Token {token.key}"],
     }
-    # The deadline run: the same users signed in as many times, each session one person (the
-    # page cache keeps a page per session: a hit is never served to another sign-in).
-    people = {
-        "office": [sign_in(office) for _ in range(number_of_people)],
-        "editor": [sign_in(editor) for _ in range(number_of_people)],
+    # The deadline run: as many of the generated users, each signed in once: the office's pages
+    # (the start page, the compilations, …) any of them may read; the board's pages (its plan
+    # and report, being written) only those whose roles let them read the board's drafts, and
+    # the office. Each person's pages are made for those who answer like them (page cache).
+    return pages, headers, deadline_people(number_of_people, plan, report)
+
+
+def deadline_people(number_of_people, plan, report):
+    from django.contrib.auth import get_user_model
+
+    from effekt.organisations.access import Action, can
+
+    if not number_of_people:
+        return {"office": [], "editor": [], "public": [], "api": []}
+    users = list(
+        get_user_model()
+        .objects.filter(is_active=True, role_assignments__isnull=False)
+        .distinct()
+        .order_by("pk")[:number_of_people]
+    )
+    board = [
+        user for user in users if can(user, Action.VIEW, plan) and can(user, Action.VIEW, report)
+    ]
+    return {
+        "office": [sign_in(user) for user in users],
+        "editor": [sign_in(user) for user in board],
         "public": [],
         "api": [],
     }
-    return pages, headers, people
 
 
 # --- the server and the load -------------------------------------------------------------------
@@ -597,8 +619,9 @@ def markdown(args, info, counts, rows, documents):
         + ". Page cache off: every request makes its page, as the first one after a write does; "
         "on: every worker has the page already; on with writes: an editor saves a report that "
         "often meanwhile, and every save makes every page anew (once, for all workers); with "
-        "people: the signed-in requests come from that many people in turn, each with their "
-        "own session and so their own pages, every one made anew after every save, as at the "
+        "people: the signed-in requests come from that many of the generated users in turn, "
+        "each signed in once (a board's pages from those who may read its drafts), each served "
+        "the page made for those who answer like them, made anew after every save, as at the "
         "reporting deadline; the public pages and the API client stay one visitor each). "
         "Targets:"
         f" p95 ≤ {P95_TARGET_MS:.0f} ms at "

@@ -267,6 +267,83 @@ def test_one_users_cached_page_is_never_served_to_another(world, plan, client_fo
     assert anonymous.status_code == 302 and "/logga-in/" in anonymous["Location"]
 
 
+def second_editor(world, name='Bo <Berg> & "Co"'):
+    """Another editor of the social board: the same roles as the first, another person."""
+    from effekt.organisations.models import Role, RoleAssignment
+
+    from .factories import UserFactory
+
+    first, last = name.split(" ", 1)
+    user = UserFactory(username="second_editor", first_name=first, last_name=last)
+    RoleAssignment.objects.create(
+        user=user, organisation=world.social, role=Role.ORGANISATION_EDITOR
+    )
+    return user
+
+
+def test_people_who_answer_alike_share_a_page_each_with_their_own_name_and_token(
+    world, plan, client_for, version_in
+):
+    first = world.users["organisation_editor"]
+    second = second_editor(world)
+    url = plan.get_absolute_url()
+    assert state(client_for(first).get(url)) == "miss"
+    client = client_for(second)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    # the first request of a person under a data version reads their session, user and roles
+    assert state(response) == "hit" and len(queries.captured_queries) <= 6
+    html = page(response)
+    assert f"/planer/{plan.pk}/andra/" in html  # the editor's buttons: the same rights
+    assert 'user-name">Bo &lt;Berg&gt; &amp; &quot;Co&quot;</span>' in html
+    assert first.get_full_name() not in html and "EffektName" not in html
+    assert all(_unmask_cipher_token(token) == secret(client) for token in tokens(response))
+    with CaptureQueriesContext(connection) as queries:
+        assert state(client.get(url)) == "hit"
+    assert len(queries.captured_queries) == version_queries(version_in)
+
+
+def test_people_who_answer_otherwise_get_their_own_page(world, plan, client_for):
+    """The start page asks for the grants' organisations whole: only the same roles share it."""
+    second = second_editor(world)
+    assert state(client_for(world.users["organisation_editor"]).get("/")) == "miss"
+    response = client_for(second).get("/")
+    assert state(response) == "hit" and "Bo &lt;Berg&gt;" in page(response)
+    for name in ("other_editor", "unit_editor", "reader", "nobody"):
+        response = client_for(world.users[name]).get("/")
+        assert response.status_code == 200 and state(response) == "miss", name
+    # the goal chain asks only which organisations' drafts one may read: the social board's
+    # reader and editor read the same; another board's editor not the social board's draft
+    services.effect_goal_create(
+        user=world.users["administrator"],
+        plan=plan,
+        title="Fler i egen försörjning",
+        strategic_goals=world.goals[:1],
+    )
+    url = "/malkedja/?year=2017"
+    reader = client_for(world.users["reader"]).get(url)
+    assert state(reader) == "miss" and "Fler i egen försörjning" in page(reader)
+    editor = client_for(world.users["organisation_editor"]).get(url)
+    assert state(editor) == "hit" and "Fler i egen försörjning" in page(editor)
+    other = client_for(world.users["other_editor"]).get(url)
+    assert state(other) == "miss" and "Fler i egen försörjning" not in page(other)
+
+
+def test_a_page_that_reads_more_of_the_user_is_the_sessions_own(world, plan, client_for):
+    """The Excel export writes who exported it: read of the user otherwise than pages show it."""
+    from openpyxl import load_workbook
+
+    second = second_editor(world, name="Bo Berg")
+    url = "/malkedja/export.xlsx?year=2017"
+    first = client_for(world.users["organisation_editor"])
+    assert state(first.get(url)) == "miss" and state(first.get(url)) == "hit"
+    response = client_for(second).get(url)
+    assert response.status_code == 200 and state(response) == "miss"
+    book = load_workbook(io.BytesIO(response.content))
+    values = [cell for row in book.worksheets[-1].iter_rows(values_only=True) for cell in row]
+    assert "Bo Berg" in values
+
+
 def test_a_new_password_ends_the_cached_pages_of_the_old_one(world, plan, client_for):
     editor = world.users["organisation_editor"]
     client = client_for(editor)
@@ -538,10 +615,12 @@ def test_a_browser_that_accepts_gzip_gets_the_page_compressed_with_its_own_token
     client = client_for(world.users["organisation_editor"])
     client.defaults["HTTP_ACCEPT_ENCODING"] = "gzip, deflate, br, zstd"
     url = plan.get_absolute_url()
+    responses = [client.get(url), client.get(url)]
+    # the same page, kept, as the same user in another session gets it without gzip
     plain = client_for(world.users["organisation_editor"]).get(url)
     assert plain.get("Content-Encoding") is None and "<html" in page(plain)
-    for expected in ("miss", "hit"):
-        response = client.get(url)
+    assert state(plain) == "hit"
+    for expected, response in zip(("miss", "hit"), responses, strict=True):
         assert state(response) == expected and response["Content-Encoding"] == "gzip"
         assert "Accept-Encoding" in response["Vary"]
         assert int(response["Content-Length"]) == len(response.content)

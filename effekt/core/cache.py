@@ -23,13 +23,18 @@ expire (EFFEKT_PAGE_CACHE_SECONDS).
 
 The key holds everything else a response depends on: the path with its query, the method, the
 host, the language, the headers that change what a view answers (HTMX, Accept, Authorization),
-the session cookie, and today's date (pages show what is late). A hit reads neither the session
-nor the user: a page is stored for the session its cookie names, with the time that session
-expires, and served to that cookie only until then. A session ends otherwise only by a sign-out
-(which raises the version) or by a change to its user (a new password, a deactivation: saving the
-user raises it), so a hit never outlives the sign-in it was made for. The CSRF token a page
-carries is taken out when it is stored and the requester's own put in when it is served, so a page
-made for one session or one anonymous visitor never carries another's token.
+today's date (pages show what is late), and who asks, as far as the page tells: while a page is
+made, every question its making asks about the requester (signed in? may they read this
+organisation's drafts, change this plan?) is noted with its answer (`EFFEKT_PAGE_AUDIENCE`,
+effekt/organisations/audience.py), and the page is kept under those answers and served to anyone
+who answers them alike. A page that reads more of its requester than that (their id, a query by
+them, the session) is kept for that session alone. The requester's answers are worked out once
+per data version from their session, user and roles; a session that has ended gets no page from
+the cache. A session ends otherwise only by a sign-out (which raises the version) or by a change
+to its user (a new password, a deactivation: saving the user raises it), so a hit never outlives
+the sign-in it was made for. The CSRF token a page carries, and the name in its header, are taken
+out when it is stored and the requester's own put in when it is served, so a page made for one
+person never carries another's token or name.
 
 With a shared store, a page missing after a write is made by the first worker to ask for it:
 it claims the page there, and the others asking meanwhile wait until it is stored (or its making
@@ -40,6 +45,7 @@ Text is kept compressed only, once, and a browser that accepts gzip gets it so (
 
 import functools
 import hashlib
+import json
 import logging
 import math
 import re
@@ -66,6 +72,7 @@ from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.html import escape
 
 from .models import DataVersion
 
@@ -291,7 +298,8 @@ def release() -> str:
     return digest.hexdigest()[:16]
 
 
-def cache_key(request, version) -> str:
+def page_digest(request) -> str:
+    """What a response depends on besides who asks, the day and the data version."""
     parts = [
         release(),
         request.method,
@@ -300,12 +308,14 @@ def cache_key(request, version) -> str:
         request.get_full_path(),
         getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
         *(request.headers.get(name, "") for name in KEY_HEADERS),
-        request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""),
-        timezone.localdate().isoformat(),
-        str(version),
     ]
-    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-    return f"page:{digest}"
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def page_key(digest, version, questions, answers) -> str:
+    """The key of the page made for a requester who answers `questions` with `answers`."""
+    asked = repr((timezone.localdate().isoformat(), version, questions, answers))
+    return "page:" + hashlib.sha256(f"{digest}\x1f{asked}".encode()).hexdigest()
 
 
 def _without_tokens(request, content: bytes):
@@ -325,23 +335,6 @@ def _without_tokens(request, content: bytes):
     return TOKEN.sub(replace, content), found
 
 
-def _session_expires(request) -> float | None:
-    """When the session the request's cookie names ends (a Unix time), or None: no cookie, or
-    one that names no session (the page was made for an anonymous visitor, and a session is
-    never made under a key a browser chose)."""
-    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-    if not session_key:
-        return None
-    expires = (
-        request.session.model.objects.filter(
-            session_key=session_key, expire_date__gt=timezone.now()
-        )
-        .values_list("expire_date", flat=True)
-        .first()
-    )
-    return expires.timestamp() if expires else None
-
-
 def _storable(request, response, wrote) -> bool:
     cache_control = response.get("Cache-Control", "")
     storage = getattr(request, "_messages", None)
@@ -358,10 +351,20 @@ def _storable(request, response, wrote) -> bool:
     )
 
 
-def _entry(request, response):
+def _entry(request, response, name_read):
+    """The response as kept: its content split where the requester's own CSRF token and name go
+    (`fills`: b"t" or b"n" for each place), the parts compressed when they are text."""
     content, has_token = _without_tokens(request, response.content)
     renderer = getattr(response, "accepted_renderer", None)  # a REST framework response
-    parts = content.split(PLACEHOLDER) if has_token else [content]
+    fillers = [PLACEHOLDER] if has_token else []
+    if name_read:
+        fillers.append(audience().NAME.encode())
+    if fillers:
+        pieces = re.split(b"(" + b"|".join(map(re.escape, fillers)) + b")", content)
+        parts = pieces[0::2]
+        fills = [b"t" if place == PLACEHOLDER else b"n" for place in pieces[1::2]]
+    else:
+        parts, fills = [content], []
     compressible = (
         len(content) >= 200
         and not response.has_header("Content-Encoding")
@@ -372,9 +375,9 @@ def _entry(request, response):
         "headers": list(response.headers.items()),
         # the content split where the token goes: compressed (and then only so), or as it is
         "body": _compressed(parts) if compressible else parts,
+        "fills": fills,
         "compressed": bool(compressible),
         "renderer": getattr(renderer, "format", None),
-        "session_expires": _session_expires(request),
     }
 
 
@@ -415,32 +418,43 @@ def _crc_through(part, crc: int) -> int:
     return result
 
 
-def _gzip(body, token: bytes) -> bytes:
-    """The content as a gzip file, with the requester's token stored, not compressed.
+def _gzip(body, fillers: list[bytes]) -> bytes:
+    """The content as a gzip file, with the requester's token and name stored, not compressed.
 
-    Compressed once when stored, joined per request: the parts between the tokens as they were
-    deflated, each token as a stored block (RFC 1951, 3.2.4). A token never shares a compressed
+    Compressed once when stored, joined per request: the parts between them as they were
+    deflated, each filler as a stored block (RFC 1951, 3.2.4). A token never shares a compressed
     block with the page around it, so the compressed size tells nothing about it (BREACH); the
     file name of random length is Django's own further defence ("Heal The Breach", as in
     GZipMiddleware)."""
-    stored = b"\x00" + struct.pack("<HH", len(token), 0xFFFF ^ len(token)) + token
     crc = body[0][2]
-    for part in body[1:]:
-        crc = _crc_through(part, zlib.crc32(token, crc))
-    size = sum(part[1] for part in body) + len(token) * (len(body) - 1)
+    blocks = [body[0][0]]
+    for filler, part in zip(fillers, body[1:], strict=True):
+        crc = _crc_through(part, zlib.crc32(filler, crc))
+        blocks += [_stored(filler), part[0]]
+    size = sum(part[1] for part in body) + sum(map(len, fillers))
     header = b"\x1f\x8b\x08\x08\x00\x00\x00\x00\x00\xff"  # deflate, a name, no time
     name = b"a" * secrets.randbelow(MAX_RANDOM_BYTES) + b"\x00"
     trailer = struct.pack("<II", crc, size & 0xFFFFFFFF)
-    return b"".join([header, name, stored.join(part[0] for part in body), trailer])
+    return b"".join([header, name, *blocks, trailer])
 
 
-def _plain(entry, token: bytes) -> bytes:
-    if not entry["compressed"]:
-        return token.join(entry["body"])
-    # a client that takes no gzip (rare: every browser and Python's HTTP clients do)
-    return token.join(
-        zlib.decompressobj(-zlib.MAX_WBITS).decompress(part[0]) for part in entry["body"]
+def _stored(data: bytes) -> bytes:
+    """`data` as stored (uncompressed) deflate blocks, none of them the last."""
+    chunks = [data[start : start + 0xFFFF] for start in range(0, len(data), 0xFFFF)] or [b""]
+    return b"".join(
+        b"\x00" + struct.pack("<HH", len(chunk), 0xFFFF ^ len(chunk)) + chunk for chunk in chunks
     )
+
+
+def _plain(entry, fillers: list[bytes]) -> bytes:
+    parts = entry["body"]
+    if entry["compressed"]:
+        # a client that takes no gzip (rare: every browser and Python's HTTP clients do)
+        parts = [zlib.decompressobj(-zlib.MAX_WBITS).decompress(part[0]) for part in parts]
+    pieces = [parts[0]]
+    for filler, part in zip(fillers, parts[1:], strict=True):
+        pieces += [filler, part]
+    return b"".join(pieces)
 
 
 def _page_store():
@@ -504,10 +518,8 @@ def _release(key):
         logger.warning("Shared page store unreachable: a claim ends by itself.", exc_info=True)
 
 
-def _awaited_page(key):
-    """The page another worker is making, once it is stored; None if its making ended without
-    one (an answer that is not kept: an error, a message to show) or took longer than
-    EFFEKT_PAGE_WAIT_SECONDS: then this worker makes the page itself."""
+def _await(claim):
+    """Wait until the page claimed is made (its claim ended) or EFFEKT_PAGE_WAIT_SECONDS pass."""
     store = _page_store()
     deadline = time.monotonic() + settings.EFFEKT_PAGE_WAIT_SECONDS
     pause = 0.002
@@ -515,20 +527,121 @@ def _awaited_page(key):
         while time.monotonic() < deadline:
             time.sleep(pause)
             pause = min(pause * 2, 0.05)
-            found = store.get_many([key, _making_key(key)])
-            if key in found or _making_key(key) not in found:
-                return found.get(key)
+            if store.get(_making_key(claim)) is None:
+                return
     except Exception:  # noqa: BLE001 - see _shared_page
         logger.warning("Shared page store unreachable: the page is made here.", exc_info=True)
+
+
+# Who asks ---------------------------------------------------------------------------------------
+# A page is kept under the questions its making asked about the requester (are they signed in,
+# may they change this plan, …) and their answers, and served to anyone who answers them alike
+# (effekt/organisations/audience.py). Per page, the question sets its makings asked lately are
+# kept (under no version: they are where to look, not what is served).
+
+PEOPLE_SECONDS = 120  # a requester's answers are kept per data version: not for long
+QUESTION_SETS = 8  # per page, the most recent sets of questions looked under
+
+
+@functools.cache
+def audience():
+    return import_module(settings.EFFEKT_PAGE_AUDIENCE)
+
+
+_people_here: dict = {}
+
+
+def _person(request, version):
+    """The requester's answers under this data version; None for a session that has ended."""
+    cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+    people = audience()
+    if not cookie:
+        return people.ANONYMOUS
+    session = hashlib.sha256(cookie.encode()).hexdigest()[:32]
+    key = f"person:{session}:{version}"
+    person = _people_here.get(key)
+    if person is None:
+        person = _shared_page(key)
+        if person is None:
+            person = people.person(request, session)
+            _share_page(key, person, PEOPLE_SECONDS)
+        if len(_people_here) > 10_000:
+            _people_here.clear()
+        _people_here[key] = person
+    if person.expires is not None and time.time() >= person.expires:
+        return None
+    return person
+
+
+def _remember(cache, digest, questions):
+    key = f"questions:{digest}"
+    known = _shared_page(key) or cache.get(key) or []
+    if questions not in known:
+        known = [questions, *known][:QUESTION_SETS]
+        _share_page(key, known, None)
+    cache.set(key, known)
+
+
+def _lookup(cache, digest, version, person):
+    """The page kept for this requester, or None; and the keys it may be under, one per set of
+    questions asked lately (this worker's list first, then the one all workers share)."""
+    index = f"questions:{digest}"
+    known = cache.get(index) or []
+    keys = [page_key(digest, version, q, person.answers(q)) for q in known]
+    entry = _found(cache, keys)
+    if entry is None and _page_store() is not None:
+        shared = _shared_page(index) or []
+        if shared and shared != known:
+            cache.set(index, shared)
+            keys = [page_key(digest, version, q, person.answers(q)) for q in shared]
+            entry = _found(cache, keys)
+    return entry, keys
+
+
+def _found(cache, keys):
+    """The first of `keys` kept here or, with REDIS_URL, by any worker (then kept here too)."""
+    if not keys:
+        return None
+    here = cache.get_many(keys)
+    for key in keys:
+        if key in here:
+            return here[key]
+    store = _page_store()
+    if store is None:
+        return None
+    try:
+        shared = store.get_many(keys)
+    except Exception:  # noqa: BLE001 - see _shared_page
+        logger.warning("Shared page store unreachable: the page is made here.", exc_info=True)
+        return None
+    for key in keys:
+        if key in shared:
+            cache.set(key, shared[key])  # made by another worker or server
+            return shared[key]
     return None
 
 
-def _response(request, entry):
-    token = get_token(request).encode() if len(entry["body"]) > 1 else b""
+def _fillers(request, entry, person) -> list[bytes]:
+    """What goes in each place of the kept content for this requester: their CSRF token, their
+    name (escaped for what the response is)."""
+    if not entry["fills"]:
+        return []
+    token = get_token(request).encode() if b"t" in entry["fills"] else b""
+    name = b""
+    if b"n" in entry["fills"]:
+        content_type = dict(entry["headers"]).get("Content-Type", "")
+        name = (
+            json.dumps(person.name)[1:-1] if "json" in content_type else escape(person.name)
+        ).encode()
+    return [token if fill == b"t" else name for fill in entry["fills"]]
+
+
+def _response(request, entry, person):
+    fillers = _fillers(request, entry, person)
     gzipped = entry["compressed"] and ACCEPTS_GZIP.search(
         request.headers.get("Accept-Encoding", "")
     )
-    content = _gzip(entry["body"], token) if gzipped else _plain(entry, token)
+    content = _gzip(entry["body"], fillers) if gzipped else _plain(entry, fillers)
     response = HttpResponse(content, status=entry["status"])
     for name, value in entry["headers"]:
         response.headers[name] = value
@@ -565,42 +678,55 @@ class PageCacheMiddleware:
             return self.get_response(request)
         try:
             version = current_version()  # before the view reads anything
+            person = version is not None and _person(request, version)
         except DatabaseError:
-            version = None  # the view meets it too and answers (503 if the database is down)
-        if version is None:  # nor when the shared Redis cannot be reached: made anew, not kept
+            person = None  # the view meets it too and answers (503 if the database is down)
+        # Not when the shared Redis cannot be reached (no version), nor for an ended session:
+        # made anew, not kept.
+        if not person:
             return self.get_response(request)
         cache = caches[CACHE_ALIAS]
-        key = cache_key(request, version)
-        entry = cache.get(key)
-        if entry is None and (entry := _shared_page(key)) is not None:
-            cache.set(key, entry)  # made by another worker or server
+        digest = page_digest(request)
+        entry, keys = _lookup(cache, digest, version, person)
+        # One maker per page and set of answers; the first ever (no questions known yet) for all.
+        claim = keys[0] if keys else f"{digest}:{version}"
         claimed = False
         if entry is None:
-            claimed = _claim(key)
-            if not claimed and (entry := _awaited_page(key)) is not None:
-                cache.set(key, entry)  # made by the worker that claimed it
-        expires = entry and entry["session_expires"]
-        if entry is not None and (expires is None or time.time() < expires):
-            response = _response(request, entry)
+            claimed = _claim(claim)
+            if not claimed:
+                _await(claim)
+                entry, _keys = _lookup(cache, digest, version, person)
+        if entry is not None:
+            response = _response(request, entry, person)
             response["X-Effekt-Cache"] = "hit"
             return response
         try:
-            return self._made(request, cache, key)
+            return self._made(request, cache, digest, version, person)
         finally:
             if claimed:
-                _release(key)
+                _release(claim)
 
-    def _made(self, request, cache, key):
+    def _made(self, request, cache, digest, version, person):
         wrote = SimpleNamespace(value=False)
         token = _request_wrote.set(wrote)
         try:
-            response = self.get_response(request)
+            with audience().recording(request, person) as recorder:
+                response = self.get_response(request)
         finally:
             _request_wrote.reset(token)
         if _storable(request, response, wrote):
-            entry = _entry(request, response)
+            entry = _entry(request, response, recorder.name_read)
+            questions = recorder.questions
+            key = page_key(digest, version, questions, recorder.answers(questions))
             cache.set(key, entry)
             _share_page(key, entry, cache.default_timeout)
-            response = _response(request, entry)  # compressed once, for the cache and for this
+            _remember(cache, digest, questions)
+            response = _response(request, entry, person)  # compressed once, for all
+        elif recorder.name_read and not response.streaming:
+            response.content = response.content.replace(
+                audience().NAME.encode(), escape(person.name).encode()
+            )
+            if "Content-Length" in response.headers:
+                response.headers["Content-Length"] = str(len(response.content))
         response["X-Effekt-Cache"] = "miss"
         return response

@@ -223,6 +223,8 @@ CACHES["documents"] = {
 }
 REDIS_URL = os.environ.get("REDIS_URL", "")
 EFFEKT_DATA_VERSION_CACHE = ""  # the alias of the cache holding the data version, or the database
+# Who a page was made for, as far as it tells (pages are shared by those who answer alike).
+EFFEKT_PAGE_AUDIENCE = "effekt.organisations.audience"
 EFFEKT_PAGE_STORE = ""  # the alias of a cache the workers share pages in, besides their own
 EFFEKT_RELEASE = os.environ.get("EFFEKT_RELEASE", "")  # else a hash of the code (core/cache.py)
 # With a shared store, how long a worker waits for a page another one is making before it makes
