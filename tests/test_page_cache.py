@@ -247,6 +247,54 @@ def test_the_version_is_raised_once_per_transaction_and_only_after_it_commits(wo
     assert current_version() == version + 3
 
 
+def test_the_access_version_moves_only_with_what_answers_are_made_of(
+    world,
+    plan,
+    client_for,
+    vab,  # noqa: F811
+):
+    """A requester's answers are kept until a user, a role, an organisation or a session
+    changes: a report saved at the deadline leaves them, and everyone's session is read once."""
+    from effekt.organisations.models import Role, RoleAssignment
+
+    def versions():
+        return cache.current_versions()
+
+    data, access = versions()
+    services.plan_update(
+        user=world.users["organisation_editor"], plan=plan, data={"direction": "B"}
+    )
+    kolada_import(
+        user=world.users["executive_office"], indicators=[vab], client=make_client(FakeKolada())
+    )
+    assert versions()[0] != data and versions()[1] == access
+    reader = client_for(world.users["reader"])
+    url = plan.get_absolute_url()
+
+    def roles_read():
+        with CaptureQueriesContext(connection) as queries:
+            response = reader.get(url)
+        assert state(response) == "miss" and response.status_code == 200
+        return sum("roleassignment" in query["sql"] for query in queries.captured_queries)
+
+    assert roles_read() == 1  # the reader's answers worked out
+    services.plan_update(
+        user=world.users["organisation_editor"], plan=plan, data={"direction": "C"}
+    )
+    assert roles_read() == 0  # the page made anew, the answers kept
+    for change in (
+        lambda: RoleAssignment.objects.create(
+            user=world.users["nobody"], organisation=world.school, role=Role.READER
+        ),
+        lambda: Organisation.objects.filter(pk=world.unit.pk).first().save(),
+        lambda: world.users["nobody"].save(),
+        lambda: client_for(world.users["nobody"]).post("/logga-ut/"),
+    ):
+        access = versions()[1]
+        change()
+        assert versions()[1] != access
+
+
 # Isolation -------------------------------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 
-from .cache import data_changed
+from .cache import data_changed, feeds_access
 from .models import ChangeRecord
 
 # Bookkeeping fields that say nothing to a reader of the history.
@@ -102,7 +102,8 @@ def display(entry) -> str:
 
 
 def record(*, user, action, obj, before=None, after=None, message="") -> ChangeRecord:
-    data_changed()  # pages showing the object are made anew once the write has committed
+    # pages showing the object are made anew once the write has committed
+    data_changed(access=feeds_access(type(obj)))
     return ChangeRecord.objects.create(
         user=user if user is not None and user.pk else None,
         user_name=(user.get_username() if user is not None and user.pk else "system"),

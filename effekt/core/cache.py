@@ -1,6 +1,6 @@
 """The page cache: whole responses to GET requests, kept until the data changes.
 
-Correctness rests on one number, the data version, kept in the database (`DataVersion`, one row)
+Correctness rests on one number, the data version, kept in the database (`DataVersion`, its first row)
 or, where several servers share a Redis (`REDIS_URL`, settings.EFFEKT_DATA_VERSION_CACHE), there:
 
 - every write raises it once, after its transaction has committed (`data_changed`, called by
@@ -28,9 +28,11 @@ made, every question its making asks about the requester (signed in? may they re
 organisation's drafts, change this plan?) is noted with its answer (`EFFEKT_PAGE_AUDIENCE`,
 effekt/organisations/audience.py), and the page is kept under those answers and served to anyone
 who answers them alike. A page that reads more of its requester than that (their id, a query by
-them, the session) is kept for that session alone. The requester's answers are worked out once
-per data version from their session, user and roles; a session that has ended gets no page from
-the cache. A session ends otherwise only by a sign-out (which raises the version) or by a change
+them, the session) is kept for that session alone. The requester's answers are worked out from
+their session, user and roles and kept under a second number, the access version (`DataVersion`'s
+second row, or Redis), raised only by writes to what answers are made of (users, roles,
+organisations, sign-outs: `feeds_access`; an explicit `data_changed` raises it unless told not
+to); a session that has ended gets no page from the cache. A session ends otherwise only by a sign-out (which raises the version) or by a change
 to its user (a new password, a deactivation: saving the user raises it), so a hit never outlives
 the sign-in it was made for. The CSRF token a page carries, and the name in its header, are taken
 out when it is stored and the requester's own put in when it is served, so a page made for one
@@ -79,7 +81,10 @@ from .models import DataVersion
 logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "pages"
-ROW = 1
+ROW = 1  # DataVersion's row of the data version
+ACCESS_ROW = (
+    2  # and of the access version: raised by writes to what requesters' answers are made of
+)
 # Besides Effekt's own apps, the models whose rows change what a page shows or who sees it.
 WATCHED_APPS = ("auth", "authtoken")
 # The request headers that change what a view answers.
@@ -111,40 +116,53 @@ MAX_RANDOM_BYTES = 100  # as django.middleware.gzip.GZipMiddleware: see _gzip
 class _Bump:
     """The on-commit callback raising the version; one per transaction and database."""
 
-    def __init__(self, using):
+    def __init__(self, using, access):
         self.using = using
+        self.access = access
 
     def __call__(self):
-        bump(self.using)
+        bump(self.using, access=self.access)
 
 
-def bump(using=DEFAULT_DB_ALIAS, *, at_random=False):
-    """Raise the version now (or set it to a random number). A missing number (a new or flushed
-    database, a restarted Redis) starts at random, so a number is never used again for other
-    data, even by a cache shared with another database."""
+def bump(using=DEFAULT_DB_ALIAS, *, at_random=False, access=True):
+    """Raise the version now (or set it to a random number), and with `access` the access version
+    too. A missing number (a new or flushed database, a restarted Redis) starts at random, so a
+    number is never used again for other data, even by a cache shared with another database."""
+    rows = (ROW, ACCESS_ROW) if access else (ROW,)
     shared = _shared_store()
     if shared is not None:
-        _bump_shared(shared, _shared_key(using), at_random)
+        for row in rows:
+            _bump_shared(shared, _shared_key(using, row), at_random)
         return
-    value = secrets.randbits(62) if at_random else F("value") + 1
-    if not DataVersion.objects.using(using).filter(pk=ROW).update(value=value):
-        DataVersion.objects.using(using).get_or_create(
-            pk=ROW, defaults={"value": secrets.randbits(62)}
-        )
+    for row in rows:
+        value = secrets.randbits(62) if at_random else F("value") + 1
+        if not DataVersion.objects.using(using).filter(pk=row).update(value=value):
+            DataVersion.objects.using(using).get_or_create(
+                pk=row, defaults={"value": secrets.randbits(62)}
+            )
 
 
-def current_version(using=DEFAULT_DB_ALIAS) -> int | None:
-    """The version now: one query (in plain SQL: it runs on every cached request), or one read
-    of the shared Redis. None when that Redis cannot be reached."""
+def current_versions(using=DEFAULT_DB_ALIAS) -> tuple[int, int] | None:
+    """The data version and the access version now: one query (in plain SQL: it runs on every
+    cached request), or one read of the shared Redis. None when that Redis cannot be reached."""
     shared = _shared_store()
     if shared is not None:
-        return _shared_version(shared, _shared_key(using))
+        return _shared_versions(shared, [_shared_key(using, row) for row in (ROW, ACCESS_ROW)])
     connection = connections[using]
     table = connection.ops.quote_name(DataVersion._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT value FROM {table} WHERE id = %s", [ROW])  # noqa: S608
-        row = cursor.fetchone()
-    return row[0] if row else 0
+        cursor.execute(
+            f"SELECT id, value FROM {table} WHERE id IN (%s, %s)",  # noqa: S608
+            [ROW, ACCESS_ROW],
+        )
+        found = dict(cursor.fetchall())
+    return found.get(ROW, 0), found.get(ACCESS_ROW, 0)
+
+
+def current_version(using=DEFAULT_DB_ALIAS) -> int | None:
+    """The data version now (see current_versions)."""
+    versions = current_versions(using)
+    return versions and versions[0]
 
 
 def _shared_store():
@@ -152,24 +170,26 @@ def _shared_store():
     return caches[alias] if alias else None
 
 
-def _shared_key(using):
+def _shared_key(using, row=ROW):
     """One number per database, even when databases share a Redis (tests, benchmarks)."""
     database = connections[using].settings_dict
-    return f"data-version:{database['HOST']}:{database['PORT']}:{database['NAME']}"
+    name = "data-version" if row == ROW else "access-version"
+    return f"{name}:{database['HOST']}:{database['PORT']}:{database['NAME']}"
 
 
 # The shared cache's client raises its own errors (redis-py's, or another backend's): any of them
 # means the number cannot be trusted, so they are all caught here.
-def _shared_version(shared, key):
+def _shared_versions(shared, keys):
     try:
-        value = shared.get(key)
-        if value is None:
-            shared.add(key, secrets.randbits(62), timeout=None)
-            value = shared.get(key)
+        found = shared.get_many(keys)
+        for key in keys:
+            if key not in found:
+                shared.add(key, secrets.randbits(62), timeout=None)
+                found = shared.get_many(keys)
     except Exception:  # noqa: BLE001 - see above
         logger.warning("Page cache bypassed: the data version cannot be read.", exc_info=True)
         return None
-    return value
+    return tuple(found.get(key) for key in keys) if len(found) == len(keys) else None
 
 
 def _bump_shared(shared, key, at_random):
@@ -192,9 +212,11 @@ def _bump_shared(shared, key, at_random):
 _request_wrote: ContextVar[SimpleNamespace | None] = ContextVar("request_wrote", default=None)
 
 
-def data_changed(using=DEFAULT_DB_ALIAS):
+def data_changed(using=DEFAULT_DB_ALIAS, *, access=True):
     """Say that data changed: the version is raised when the transaction commits (at once
-    outside one), once per transaction however many writes it has; nothing on a rollback."""
+    outside one), once per transaction however many writes it has; nothing on a rollback.
+    `access=False` says the change is to nothing a requester's answers are made of (users, roles,
+    organisations, sessions: `feeds_access`), so their answers are kept (see "Who asks")."""
     wrote = _request_wrote.get()
     if wrote is not None:
         wrote.value = True
@@ -204,14 +226,19 @@ def data_changed(using=DEFAULT_DB_ALIAS):
         # rollback of the write undoes it too (the same exception Django makes for `durable`).
         # At random: the test's rollback takes the number back while a cache keeps its entries,
         # and the next test's data must not meet them under the same numbers.
-        bump(using, at_random=True)
+        bump(using, at_random=True, access=access)
         return
-    if connection.in_atomic_block and any(
-        isinstance(entry[1], _Bump) and entry[1].using == using
-        for entry in connection.run_on_commit
-    ):
-        return  # already raised when this transaction commits (gone again on a rollback)
-    transaction.on_commit(_Bump(using), using=using)
+    if connection.in_atomic_block:
+        for entry in connection.run_on_commit:
+            if isinstance(entry[1], _Bump) and entry[1].using == using:
+                entry[1].access = entry[1].access or access
+                return  # already raised when this transaction commits (gone on a rollback)
+    transaction.on_commit(_Bump(using, access), using=using)
+
+
+def feeds_access(model) -> bool:
+    """Are a requester's answers made of the model's rows (`EFFEKT_PAGE_AUDIENCE`'s SOURCES)?"""
+    return model._meta.app_label in audience().SOURCES
 
 
 def watched(model) -> bool:
@@ -223,11 +250,11 @@ def watched(model) -> bool:
 def _saved(sender, using=DEFAULT_DB_ALIAS, update_fields=None, **kwargs):
     if update_fields == SIGN_IN_TIME:
         return  # Django notes the time of each sign-in; no page shows it
-    data_changed(using)
+    data_changed(using, access=feeds_access(sender))
 
 
 def _deleted(sender, using=DEFAULT_DB_ALIAS, **kwargs):
-    data_changed(using)
+    data_changed(using, access=feeds_access(sender))
 
 
 def _signed_out(sender, **kwargs):
@@ -237,7 +264,7 @@ def _signed_out(sender, **kwargs):
 
 def _m2m_changed(sender, action, using=DEFAULT_DB_ALIAS, **kwargs):
     if action.startswith("post_") and watched(sender):
-        data_changed(using)
+        data_changed(using, access=feeds_access(sender))
 
 
 def _migrated(sender, using=DEFAULT_DB_ALIAS, **kwargs):
@@ -539,7 +566,6 @@ def _await(claim):
 # (effekt/organisations/audience.py). Per page, the question sets its makings asked lately are
 # kept (under no version: they are where to look, not what is served).
 
-PEOPLE_SECONDS = 120  # a requester's answers are kept per data version: not for long
 QUESTION_SETS = 8  # per page, the most recent sets of questions looked under
 
 
@@ -551,20 +577,21 @@ def audience():
 _people_here: dict = {}
 
 
-def _person(request, version):
-    """The requester's answers under this data version; None for a session that has ended."""
+def _person(request, access_version):
+    """The requester's answers, worked out once per access version (a sign-out, a change to a
+    user, a role or an organisation raises it); None for a session that has ended."""
     cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
     people = audience()
     if not cookie:
         return people.ANONYMOUS
     session = hashlib.sha256(cookie.encode()).hexdigest()[:32]
-    key = f"person:{session}:{version}"
+    key = f"person:{session}:{access_version}"
     person = _people_here.get(key)
     if person is None:
         person = _shared_page(key)
         if person is None:
             person = people.person(request, session)
-            _share_page(key, person, PEOPLE_SECONDS)
+            _share_page(key, person, caches[CACHE_ALIAS].default_timeout)
         if len(_people_here) > 10_000:
             _people_here.clear()
         _people_here[key] = person
@@ -677,14 +704,15 @@ class PageCacheMiddleware:
         if not _cacheable_request(request):
             return self.get_response(request)
         try:
-            version = current_version()  # before the view reads anything
-            person = version is not None and _person(request, version)
+            versions = current_versions()  # before the view reads anything
+            person = versions is not None and _person(request, versions[1])
         except DatabaseError:
             person = None  # the view meets it too and answers (503 if the database is down)
         # Not when the shared Redis cannot be reached (no version), nor for an ended session:
         # made anew, not kept.
         if not person:
             return self.get_response(request)
+        version = versions[0]
         cache = caches[CACHE_ALIAS]
         digest = page_digest(request)
         entry, keys = _lookup(cache, digest, version, person)

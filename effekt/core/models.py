@@ -67,7 +67,8 @@ class ChangeRecord(models.Model):
 
 
 class DataVersion(models.Model):
-    """One row: a number that every committed write raises (effekt.core.cache.data_changed).
+    """Row 1: a number that every committed write raises (effekt.core.cache.data_changed); row 2:
+    the access version, raised by writes to users, roles and organisations (requesters' answers).
 
     The page cache stores each response under the number read before the response was made, so
     a response made before a write is never served after it. Not part of the municipality's data

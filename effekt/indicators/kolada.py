@@ -416,7 +416,7 @@ def _apply(
     *, user, indicators: list[Indicator], received: _Received, fetched_at, counts: _Counts
 ) -> None:
     """Write what was received. Runs inside the run's transaction."""
-    data_changed()  # bulk writes send no signals; even the fetch times are shown
+    data_changed(access=False)  # bulk writes send no signals; even the fetch times are shown
     revision_message = _("Revised in Kolada (%(kpi)s).")
     deletion_message = _("Deleted in Kolada (%(kpi)s).")
 

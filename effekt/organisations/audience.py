@@ -16,8 +16,9 @@ otherwise, a query by it) or of the session makes the page that session's own: t
 ``("session",)``, answered by the session alone. So a view that starts to read more of the user
 than this is still correct; its pages are only shared less.
 
-`person` works out a requester's answers: from the session, the user and their grants, once per
-data version (the cache keeps it); `Person.answers` answers any questions without the database.
+`person` works out a requester's answers from the session, the user and their grants; the cache
+keeps them until a write to what they are made of (`SOURCES`) raises its access version.
+`Person.answers` answers any questions without the database.
 """
 
 import hashlib
@@ -36,6 +37,9 @@ from . import access
 # and digits only, so that escaping (for HTML, JavaScript, a URL) leaves it as it is.
 NAME = "EffektName" + secrets.token_hex(12)
 
+# The apps whose rows a requester's answers are made of: the users, and the roles and the
+# organisation tree of the grants. A write to them raises the page cache's access version.
+SOURCES = ("auth", "organisations")
 USER_FLAGS = ("is_authenticated", "is_anonymous", "is_active", "is_superuser", "is_staff")
 SESSION = ("session",)
 
