@@ -377,6 +377,20 @@ def test_people_who_answer_otherwise_get_their_own_page(world, plan, client_for)
     assert state(other) == "miss" and "Fler i egen försörjning" not in page(other)
 
 
+def test_a_council_indicator_is_shared_by_editors_and_readers_of_the_same_board(
+    world,
+    client_for,
+    vab,  # noqa: F811
+):
+    """Asking whether an indicator without an owner is one's own is one question, not the
+    whole set of organisations one edits."""
+    url = f"/indikatorer/{vab.pk}/"
+    assert state(client_for(world.users["organisation_editor"]).get(url)) == "miss"
+    response = client_for(world.users["reader"]).get(url)
+    assert response.status_code == 200 and state(response) == "hit"
+    assert "VAB som tas ut av män" in page(response)
+
+
 def test_a_page_that_reads_more_of_the_user_is_the_sessions_own(world, plan, client_for):
     """The Excel export writes who exported it: read of the user otherwise than pages show it."""
     from openpyxl import load_workbook

@@ -145,7 +145,7 @@ class _RecordedSet:
         return self._set
 
     def __contains__(self, item):
-        if not isinstance(item, int | str):
+        if not isinstance(item, int | str | None):
             return item in self._whole()
         return self._recorder.ask(("grants", self._name, "has", item), item in self._set)
 
