@@ -377,6 +377,24 @@ def test_people_who_answer_otherwise_get_their_own_page(world, plan, client_for)
     assert state(other) == "miss" and "Fler i egen försörjning" not in page(other)
 
 
+def test_one_boards_goal_chain_asks_only_about_that_board(world, plan, client_for):
+    """All who may read the social board's draft share its goal chain, whatever else they read;
+    another board's editor gets one without the draft."""
+    services.effect_goal_create(
+        user=world.users["administrator"],
+        plan=plan,
+        title="Fler i egen försörjning",
+        strategic_goals=world.goals[:1],
+    )
+    url = f"/malkedja/?year=2017&organisation={world.social.pk}"
+    reader = client_for(world.users["reader"]).get(url)
+    assert state(reader) == "miss" and "Fler i egen försörjning" in page(reader)
+    unit = client_for(world.users["unit_editor"]).get(url)  # reads the unit's drafts too
+    assert state(unit) == "hit" and "Fler i egen försörjning" in page(unit)
+    other = client_for(world.users["other_editor"]).get(url)
+    assert state(other) == "miss" and "Fler i egen försörjning" not in page(other)
+
+
 def test_a_council_indicator_is_shared_by_editors_and_readers_of_the_same_board(
     world,
     client_for,

@@ -44,9 +44,10 @@ class GoalChain:
 
 
 def effect_goals_for_year(*, user, year, organisation=None, with_activities=True):
+    among = None if organisation is None else [organisation.pk]
     queryset = (
         EffectGoal.objects.filter(plan__year=year)
-        .filter(access.visible_plans_q(user, "plan__"))
+        .filter(access.visible_plans_q(user, "plan__", among=among))
         .select_related("plan__organisation")
         .prefetch_related("strategic_goals")
         .order_by("plan__organisation__order", "plan__organisation__name", "number")
@@ -137,8 +138,9 @@ def plan_detail(*, plan_id):
 
 
 def plans_list(*, user, year=None, organisation=None):
+    among = None if not organisation else [organisation.pk]
     queryset = (
-        Plan.objects.filter(access.visible_plans_q(user))
+        Plan.objects.filter(access.visible_plans_q(user, among=among))
         .select_related("organisation")
         .annotate(effect_goal_count=Count("effect_goals"))
     )

@@ -246,14 +246,15 @@ def require(user, action, obj) -> None:
         raise PermissionDenied(refusal_message(action, obj))
 
 
-def visible_plans_q(user, prefix: str = "") -> Q:
-    """A filter for plans (or, with a prefix such as 'plan__', objects inside plans) the user may read."""
+def visible_plans_q(user, prefix: str = "", among=None) -> Q:
+    """A filter for plans (or, with a prefix such as 'plan__', objects inside plans) the user may
+    read; `among`: the organisations the query is narrowed to already, so that only they are asked
+    about (a page made for one board is then shared by all who may read that board's drafts)."""
     grants = grants_for(user)
     if grants.reads_everything:
         return Q()
-    return Q(**{f"{prefix}status": PLAN_ADOPTED}) | Q(
-        **{f"{prefix}organisation_id__in": grants.view_orgs}
-    )
+    readable = grants.view_orgs if among is None else [o for o in among if o in grants.view_orgs]
+    return Q(**{f"{prefix}status": PLAN_ADOPTED}) | Q(**{f"{prefix}organisation_id__in": readable})
 
 
 def visible_reports_q(user, prefix: str = "") -> Q:
