@@ -373,6 +373,9 @@ def test_people_who_answer_otherwise_get_their_own_page(world, plan, client_for)
     assert state(reader) == "miss" and "Fler i egen försörjning" in page(reader)
     editor = client_for(world.users["organisation_editor"]).get(url)
     assert state(editor) == "hit" and "Fler i egen försörjning" in page(editor)
+    # the unit's editor reads other organisations than the board's reader, but the same drafts
+    unit = client_for(world.users["unit_editor"]).get(url)
+    assert state(unit) == "hit" and "Fler i egen försörjning" in page(unit)
     other = client_for(world.users["other_editor"]).get(url)
     assert state(other) == "miss" and "Fler i egen försörjning" not in page(other)
 

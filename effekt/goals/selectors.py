@@ -44,7 +44,14 @@ class GoalChain:
 
 
 def effect_goals_for_year(*, user, year, organisation=None, with_activities=True):
-    among = None if organisation is None else [organisation.pk]
+    # Only organisations with a plan not adopted that year are asked about (see visible_plans_q).
+    among = (
+        [organisation.pk]
+        if organisation is not None
+        else Plan.objects.filter(year=year)
+        .exclude(status=Plan.Status.ADOPTED)
+        .values_list("organisation_id", flat=True)
+    )
     queryset = (
         EffectGoal.objects.filter(plan__year=year)
         .filter(access.visible_plans_q(user, "plan__", among=among))

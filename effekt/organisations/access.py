@@ -248,8 +248,9 @@ def require(user, action, obj) -> None:
 
 def visible_plans_q(user, prefix: str = "", among=None) -> Q:
     """A filter for plans (or, with a prefix such as 'plan__', objects inside plans) the user may
-    read; `among`: the organisations the query is narrowed to already, so that only they are asked
-    about (a page made for one board is then shared by all who may read that board's drafts)."""
+    read. `among`: organisations (ids, or a query of them, run only when needed) that every plan
+    the query may find not adopted belongs to, so that only they are asked about: a page made for
+    one board is then shared by all who may read that board's drafts (effekt/core/cache.py)."""
     grants = grants_for(user)
     if grants.reads_everything:
         return Q()
