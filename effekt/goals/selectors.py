@@ -43,15 +43,17 @@ class GoalChain:
         )
 
 
+def with_drafts(year=None):
+    """The organisations with a plan not adopted (that year), as a query: what visible_plans_q
+    asks a user's grants about, so that pages are shared by all who may read the same drafts."""
+    plans = Plan.objects.exclude(status=Plan.Status.ADOPTED)
+    if year is not None:
+        plans = plans.filter(year=year)
+    return plans.values_list("organisation_id", flat=True)
+
+
 def effect_goals_for_year(*, user, year, organisation=None, with_activities=True):
-    # Only organisations with a plan not adopted that year are asked about (see visible_plans_q).
-    among = (
-        [organisation.pk]
-        if organisation is not None
-        else Plan.objects.filter(year=year)
-        .exclude(status=Plan.Status.ADOPTED)
-        .values_list("organisation_id", flat=True)
-    )
+    among = [organisation.pk] if organisation is not None else with_drafts(year=year)
     queryset = (
         EffectGoal.objects.filter(plan__year=year)
         .filter(access.visible_plans_q(user, "plan__", among=among))

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 
+from effekt.goals import selectors as goal_selectors
 from effekt.organisations import access
 
 from . import trend as trends
@@ -64,7 +65,7 @@ def _indicators(user=None):
     """Indicators with their series, values, KPIs and targets; targets only in plans `user` may
     read (adopted plans only when no user is given, as on the public pages)."""
     visible = (
-        access.visible_plans_q(user, "effect_goal__plan__")
+        access.visible_plans_q(user, "effect_goal__plan__", among=goal_selectors.with_drafts())
         if user is not None
         else Q(effect_goal__plan__status=access.PLAN_ADOPTED)
     )
