@@ -470,6 +470,34 @@ def test_a_sign_out_ends_the_sessions_pages_and_a_sign_in_leaves_everyones(world
     assert all(_unmask_cipher_token(token) == secret(client) for token in tokens(response))
 
 
+def test_a_request_during_a_sign_out_leaves_the_session_signed_out(world, plan, client_for):
+    """Django says a user signed out before it deletes the session: a request with the same
+    cookie in between still finds it, and what it works out must not outlive the deletion."""
+    from django.conf import settings
+    from django.contrib.auth.signals import user_logged_out
+
+    client = client_for(world.users["organisation_editor"])
+    url = plan.get_absolute_url()
+    assert client.get(url).status_code == 200
+    meanwhile = Client()
+    meanwhile.cookies[settings.SESSION_COOKIE_NAME] = client.cookies[
+        settings.SESSION_COOKIE_NAME
+    ].value
+    during = []
+
+    def request_meanwhile(sender, **kwargs):
+        during.append(meanwhile.get(url).status_code)
+
+    user_logged_out.connect(request_meanwhile, dispatch_uid="test-meanwhile")
+    try:
+        client.post("/logga-ut/")
+    finally:
+        user_logged_out.disconnect(dispatch_uid="test-meanwhile")
+    assert len(during) == 1  # a request came in the middle of the sign-out
+    response = meanwhile.get(url)
+    assert response.status_code == 302 and "/logga-in/" in response["Location"]
+
+
 def test_a_page_is_not_served_after_its_session_expires(world, plan, client_for, monkeypatch):
     from django.conf import settings
     from django.contrib.sessions.models import Session
@@ -480,7 +508,7 @@ def test_a_page_is_not_served_after_its_session_expires(world, plan, client_for,
     assert state(client.get(url)) == "hit"
     session = Session.objects.get(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value)
     later = session.expire_date.timestamp() + 1
-    monkeypatch.setattr(cache, "time", SimpleNamespace(time=lambda: later))
+    monkeypatch.setattr(cache.time, "time", lambda: later)
     assert state(client.get(url)) != "hit"
 
 

@@ -257,8 +257,13 @@ def _deleted(sender, using=DEFAULT_DB_ALIAS, **kwargs):
     data_changed(using, access=feeds_access(sender))
 
 
-def _signed_out(sender, **kwargs):
-    """A sign-out ends a session whose pages a hit would otherwise still serve to its cookie."""
+def _signed_out(sender, request=None, **kwargs):
+    """A sign-out ends a session whose pages a hit would otherwise still serve to its cookie.
+    Django sends this before it deletes the session: it is deleted here first, so that a request
+    with the same cookie meanwhile cannot work out its requester's answers anew from it."""
+    session = getattr(request, "session", None)
+    if session is not None and session.session_key:
+        session.delete()  # Django's flush, next, finds it gone and starts an empty one
     data_changed()
 
 
@@ -340,8 +345,9 @@ def page_digest(request) -> str:
 
 
 def page_key(digest, version, questions, answers) -> str:
-    """The key of the page made for a requester who answers `questions` with `answers`."""
-    asked = repr((timezone.localdate().isoformat(), version, questions, answers))
+    """The key of the page made for a requester who answers `questions` with `answers`, under
+    `version`: the data version and the day, both read before the view reads anything."""
+    asked = repr((version, questions, answers))
     return "page:" + hashlib.sha256(f"{digest}\x1f{asked}".encode()).hexdigest()
 
 
@@ -585,16 +591,18 @@ def _person(request, access_version):
     if not cookie:
         return people.ANONYMOUS
     session = hashlib.sha256(cookie.encode()).hexdigest()[:32]
-    key = f"person:{session}:{access_version}"
-    person = _people_here.get(key)
-    if person is None:
+    key = f"person:{release()}:{session}:{access_version}"
+    timeout = caches[CACHE_ALIAS].default_timeout
+    until, person = _people_here.get(key, (0, None))
+    if person is None or time.monotonic() >= until:
         person = _shared_page(key)
         if person is None:
             person = people.person(request, session)
-            _share_page(key, person, caches[CACHE_ALIAS].default_timeout)
+            _share_page(key, person, timeout)
         if len(_people_here) > 10_000:
             _people_here.clear()
-        _people_here[key] = person
+        # kept no longer than the pages: should a raised version be lost (Redis unreachable)
+        _people_here[key] = (time.monotonic() + timeout, person)
     if person.expires is not None and time.time() >= person.expires:
         return None
     return person
@@ -605,7 +613,7 @@ def _remember(cache, digest, questions):
     known = _shared_page(key) or cache.get(key) or []
     if questions not in known:
         known = [questions, *known][:QUESTION_SETS]
-        _share_page(key, known, None)
+        _share_page(key, known, cache.default_timeout)
     cache.set(key, known)
 
 
@@ -656,11 +664,15 @@ def _fillers(request, entry, person) -> list[bytes]:
     token = get_token(request).encode() if b"t" in entry["fills"] else b""
     name = b""
     if b"n" in entry["fills"]:
-        content_type = dict(entry["headers"]).get("Content-Type", "")
-        name = (
-            json.dumps(person.name)[1:-1] if "json" in content_type else escape(person.name)
-        ).encode()
+        name = _name(person, dict(entry["headers"]).get("Content-Type", ""))
     return [token if fill == b"t" else name for fill in entry["fills"]]
+
+
+def _name(person, content_type) -> bytes:
+    """The requester's name as it goes in the place of the placeholder: escaped for the text."""
+    return (
+        json.dumps(person.name)[1:-1] if "json" in content_type else escape(person.name)
+    ).encode()
 
 
 def _response(request, entry, person):
@@ -712,7 +724,7 @@ class PageCacheMiddleware:
         # made anew, not kept.
         if not person:
             return self.get_response(request)
-        version = versions[0]
+        version = (versions[0], timezone.localdate().isoformat())  # pages show what is late
         cache = caches[CACHE_ALIAS]
         digest = page_digest(request)
         entry, keys = _lookup(cache, digest, version, person)
@@ -752,7 +764,7 @@ class PageCacheMiddleware:
             response = _response(request, entry, person)  # compressed once, for all
         elif recorder.name_read and not response.streaming:
             response.content = response.content.replace(
-                audience().NAME.encode(), escape(person.name).encode()
+                audience().NAME.encode(), _name(person, response.get("Content-Type", ""))
             )
             if "Content-Length" in response.headers:
                 response.headers["Content-Length"] = str(len(response.content))

@@ -46,10 +46,10 @@ class GoalChain:
 def with_drafts(year=None):
     """The organisations with a plan not adopted (that year), as a query: what visible_plans_q
     asks a user's grants about, so that pages are shared by all who may read the same drafts."""
-    plans = Plan.objects.exclude(status=Plan.Status.ADOPTED)
+    plans = Plan.objects.exclude(status=Plan.Status.ADOPTED).order_by()
     if year is not None:
         plans = plans.filter(year=year)
-    return plans.values_list("organisation_id", flat=True)
+    return plans.values_list("organisation_id", flat=True).distinct()
 
 
 def effect_goals_for_year(*, user, year, organisation=None, with_activities=True):

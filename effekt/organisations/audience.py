@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from . import access
@@ -87,7 +86,7 @@ def person(request, session_hash: str) -> Person:
     if not user.is_authenticated:
         return Person(session=session_hash, flags=_flags(user))
     expires = (
-        Session.objects.filter(
+        request.session.model.objects.filter(
             session_key=request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""),
             expire_date__gt=timezone.now(),
         )
@@ -163,6 +162,18 @@ class _RecordedSet:
 
     def __hash__(self):
         return hash(self._whole())
+
+    def __lt__(self, other):
+        return self._whole() < _unwrapped(other)
+
+    def __le__(self, other):
+        return self._whole() <= _unwrapped(other)
+
+    def __gt__(self, other):
+        return self._whole() > _unwrapped(other)
+
+    def __ge__(self, other):
+        return self._whole() >= _unwrapped(other)
 
     def __or__(self, other):
         return self._whole() | _unwrapped(other)
