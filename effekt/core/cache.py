@@ -1,6 +1,6 @@
 """The page cache: whole responses to GET requests, kept until the data changes.
 
-Correctness rests on one number, the data version, kept in the database (`DataVersion`, its first row)
+Correctness rests on one number, the data version, kept in the database (`DataVersion`, row 1)
 or, where several servers share a Redis (`REDIS_URL`, settings.EFFEKT_DATA_VERSION_CACHE), there:
 
 - every write raises it once, after its transaction has committed (`data_changed`, called by
@@ -32,9 +32,9 @@ them, the session) is kept for that session alone. The requester's answers are w
 their session, user and roles and kept under a second number, the access version (`DataVersion`'s
 second row, or Redis), raised only by writes to what answers are made of (users, roles,
 organisations, sign-outs: `feeds_access`; an explicit `data_changed` raises it unless told not
-to); a session that has ended gets no page from the cache. A session ends otherwise only by a sign-out (which raises the version) or by a change
-to its user (a new password, a deactivation: saving the user raises it), so a hit never outlives
-the sign-in it was made for. The CSRF token a page carries, and the name in its header, are taken
+to). A session that has ended gets no page from the cache; a session ends otherwise only by a
+sign-out (which raises both numbers) or by a change to its user (a new password, a deactivation:
+saving the user raises them), so a hit never outlives the sign-in it was made for. The CSRF token a page carries, and the name in its header, are taken
 out when it is stored and the requester's own put in when it is served, so a page made for one
 person never carries another's token or name.
 
@@ -81,10 +81,10 @@ from .models import DataVersion
 logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "pages"
-ROW = 1  # DataVersion's row of the data version
-ACCESS_ROW = (
-    2  # and of the access version: raised by writes to what requesters' answers are made of
-)
+# DataVersion's rows: the data version, and the access version (raised only by writes to what
+# requesters' answers are made of).
+ROW = 1
+ACCESS_ROW = 2
 # Besides Effekt's own apps, the models whose rows change what a page shows or who sees it.
 WATCHED_APPS = ("auth", "authtoken")
 # The request headers that change what a view answers.
@@ -216,7 +216,7 @@ def data_changed(using=DEFAULT_DB_ALIAS, *, access=True):
     """Say that data changed: the version is raised when the transaction commits (at once
     outside one), once per transaction however many writes it has; nothing on a rollback.
     `access=False` says the change is to nothing a requester's answers are made of (users, roles,
-    organisations, sessions: `feeds_access`), so their answers are kept (see "Who asks")."""
+    organisations: `feeds_access`), so their answers are kept (see "Who asks")."""
     wrote = _request_wrote.get()
     if wrote is not None:
         wrote.value = True
@@ -406,7 +406,7 @@ def _entry(request, response, name_read):
     return {
         "status": response.status_code,
         "headers": list(response.headers.items()),
-        # the content split where the token goes: compressed (and then only so), or as it is
+        # the content split where the fills go: compressed (and then only so), or as it is
         "body": _compressed(parts) if compressible else parts,
         "fills": fills,
         "compressed": bool(compressible),
@@ -620,15 +620,19 @@ def _remember(cache, digest, questions):
 def _lookup(cache, digest, version, person):
     """The page kept for this requester, or None; and the keys it may be under, one per set of
     questions asked lately (this worker's list first, then the one all workers share)."""
+
+    def keys_under(question_sets):
+        return [page_key(digest, version, q, person.answers(q)) for q in question_sets]
+
     index = f"questions:{digest}"
     known = cache.get(index) or []
-    keys = [page_key(digest, version, q, person.answers(q)) for q in known]
+    keys = keys_under(known)
     entry = _found(cache, keys)
     if entry is None and _page_store() is not None:
         shared = _shared_page(index) or []
         if shared and shared != known:
             cache.set(index, shared)
-            keys = [page_key(digest, version, q, person.answers(q)) for q in shared]
+            keys = keys_under(shared)
             entry = _found(cache, keys)
     return entry, keys
 
