@@ -371,6 +371,38 @@ def test_draft_compilation_is_printed_from_todays_data(world, year, office, clie
 
 
 @needs_pdftotext
+def test_an_effect_goal_of_two_strategic_goals_is_described_once(world, year, client_for, tmp_path):
+    """ "Fler unga vuxna…" breaks down strategic goals 1 and 3: the compilation describes it
+    under the first and, under the other, keeps its heading and assessment and links to it (as
+    the plan and the report do); the Word document says the same."""
+    compilation = year["compilation"]
+    first, third = world.goals[0], world.goals[2]
+    analysis = "Fler unga vuxna är självförsörjande än för ett år sedan."
+    title = "Fler unga vuxna går från försörjningsstöd till arbete"
+    reference = sv("Described under strategic goal %(number)s", number=first.number) + "."
+    client = client_for(world.users["reader"])
+    url = f"/uppfoljning/sammanstallningar/{compilation.pk}/sammanstallning"
+    response = _get(client, url + ".pdf", PDF)
+    text = pdf_text(response.content, tmp_path)
+    assert text.count(analysis) == 1
+    assert text.count(title) == 2
+    assert text.count(reference) == 1
+    # in the section of the third strategic goal, after its heading
+    assert text.index(reference) > text.rindex(f"{third.number}. {third.title}")
+    # the place it is described is a destination of the PDF (the reference's link)
+    (tmp_path / "c.pdf").write_bytes(response.content)
+    dests = subprocess.run(
+        ["pdfinfo", "-dests", str(tmp_path / "c.pdf")], capture_output=True, check=True
+    ).stdout.decode()
+    goal = EffectGoal.objects.get(plan_id=year["plan"].pk, title=title)
+    assert f'"effect-goal-{goal.pk}"' in dests
+
+    word, _document = docx_text(_get(client, url + ".docx", DOCX).content)
+    assert word.count(analysis) == 1
+    assert word.count(reference) == 1
+
+
+@needs_pdftotext
 def test_adopted_compilation_is_printed_as_adopted(
     world, year, editor, office, client_for, tmp_path
 ):

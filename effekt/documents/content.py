@@ -672,15 +672,27 @@ def compilation_document(compilation, data=None) -> Document:
     is_interim = kind == Period.Kind.INTERIM
     green, yellow = data["thresholds"]["green"], data["thresholds"]["yellow"]
 
-    def effect_goal_row(row):
+    described_under = {}  # effect goal id: the number of the strategic goal it is described under
+
+    def effect_goal_row(row, number):
+        """An effect goal's assessment under a strategic goal. One that breaks down more than
+        one strategic goal is described (analysis, reasons, actions) under the first; under the
+        others it keeps its heading and assessment, and refers to the first (as in the plan
+        and the report)."""
+        first = described_under.setdefault(row["id"], number)
+        described = first == number
         return {
+            "anchor": f"effect-goal-{row['id']}",
             "organisation": row["organisation"],
             "number": row["number"],
             "title": row["title"],
             "mark": assessment_mark(row["assessment"]),
-            "analysis": paragraphs(row["analysis"]),
-            "reasons": paragraphs(row["reasons"]),
-            "actions": paragraphs(row["actions"]),
+            "analysis": paragraphs(row["analysis"]) if described else [],
+            "reasons": paragraphs(row["reasons"]) if described else [],
+            "actions": paragraphs(row["actions"]) if described else [],
+            "reference": None
+            if described
+            else _("Described under strategic goal %(number)s") % {"number": first},
         }
 
     goals = [
@@ -695,7 +707,7 @@ def compilation_document(compilation, data=None) -> Document:
             "bar": bar(goal["counts"]),
             "analysis": paragraphs(goal["analysis"]),
             "organisations": len({row["organisation"] for row in goal["effect_goals"]}),
-            "effect_goals": [effect_goal_row(row) for row in goal["effect_goals"]],
+            "effect_goals": [effect_goal_row(row, goal["number"]) for row in goal["effect_goals"]],
         }
         for goal in data["goals"]
     ]

@@ -696,7 +696,7 @@ def build_compilation(w: Writer, b: dict):
             continue
         rows = []
         for eg in g["effect_goals"]:
-            analysis = list(eg["analysis"])
+            analysis = list(eg["analysis"]) if not eg["reference"] else [eg["reference"] + "."]
             if eg["reasons"]:
                 analysis.append((_("Reasons it is not fulfilled") + ":", " ".join(eg["reasons"])))
             if eg["actions"]:
