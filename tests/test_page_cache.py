@@ -781,6 +781,46 @@ def test_with_redis_a_page_made_by_one_worker_is_served_by_the_others(
     assert state(client.get(url)) == "miss"
 
 
+@pytest.mark.django_db(transaction=True)  # real commits: the version raised by one, noted
+def test_with_redis_a_write_leaves_the_pages_that_read_none_of_its_tables(
+    world, plan, client_for, version_in
+):
+    """The year's cycle created (follow-up's tables): the goal chain (the goal chain's tables) is
+    served as it was, the status board made anew; a bulk update in a domain operation's
+    transaction counts as well as its audited write; a write that does not say its tables (an
+    import) changes every page."""
+    from effekt.followup import services as followup
+    from effekt.goals.models import Plan
+
+    office = world.users["executive_office"]
+    client = client_for(office)
+    chain, board = "/malkedja/?year=2017", "/uppfoljning/status/"
+    for url in (chain, board):
+        assert state(client.get(url)) == "miss"
+        assert state(client.get(url)) == "hit"
+
+    followup.cycle_create(user=office, year=2017)
+    response = client.get(chain)
+    if version_in == "database":
+        assert state(response) == "miss"  # no note of what a write changed: every page anew
+        return
+    assert state(response) == "hit" and "Socialnämnden" in page(response)
+    after = client.get(board)
+    assert state(after) == "miss" and "2017" in page(after)
+    # noted for every worker: another one (its own memory empty) finds the same
+    caches[cache.CACHE_ALIAS].clear()
+    assert state(client.get(chain)) == "hit"
+
+    with transaction.atomic():
+        followup.cycle_create(user=office, year=2018)
+        Plan.objects.filter(pk=plan.pk).update(direction="Ändrad i klump")
+    assert state(client.get(chain)) == "miss"  # the plans' table was written
+    assert state(client.get(chain)) == "hit"
+
+    cache.data_changed()  # as the bulk paths say it: every table
+    assert state(client.get(chain)) == "miss"
+
+
 def test_the_redis_client_is_made_once_per_pool(version_in):
     if version_in != "redis":
         pytest.skip("the Redis runs only")

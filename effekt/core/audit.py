@@ -102,8 +102,9 @@ def display(entry) -> str:
 
 
 def record(*, user, action, obj, before=None, after=None, message="") -> ChangeRecord:
-    # pages showing the object are made anew once the write has committed
-    data_changed(access=feeds_access(type(obj)))
+    # pages showing the object are made anew once the write has committed (and those showing
+    # anything else the transaction wrote: the cache notes every table written)
+    data_changed(access=feeds_access(type(obj)), tables={type(obj)._meta.db_table})
     return ChangeRecord.objects.create(
         user=user if user is not None and user.pk else None,
         user_name=(user.get_username() if user is not None and user.pk else "system"),

@@ -21,6 +21,17 @@ shared Redis cannot be reached, requests are made anew (reading the version fail
 that cannot raise it is logged as an error: then pages kept before it may be served until they
 expire (EFFEKT_PAGE_CACHE_SECONDS).
 
+With Redis, a write raises the version by one and notes, under the new number, the tables it
+wrote (every table its statements wrote, taken from the SQL: `_note_writes`; "*" for the bulk
+paths, which do not say). A page keeps the tables its making read (every query's, `_Reads`),
+and when it is asked for under a later version it is served still if none of the writes in
+between wrote one of them (`_unchanged`): a report saved at the deadline leaves the goal chain
+and the indicator pages as they were. Should a note be missing (a write's number read before
+its note is written, or a lost Redis), the page is made anew, as for every page without Redis.
+This rests on a page depending only on what its queries read and on its key: Effekt keeps no
+data of the database elsewhere (no module-level cache of rows); a flush or a write that does not
+go through Django's connection must call `data_changed` (every table), as the bulk paths do.
+
 The key holds everything else a response depends on: the path with its query, the method, the
 host, the language, the headers that change what a view answers (HTMX, Accept, Authorization),
 today's date (pages show what is late), and who asks, as far as the page tells: while a page is
@@ -67,6 +78,7 @@ from django.contrib.auth.signals import user_logged_out
 from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db.backends.signals import connection_created
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.http import HttpResponse
@@ -113,26 +125,46 @@ MAX_RANDOM_BYTES = 100  # as django.middleware.gzip.GZipMiddleware: see _gzip
 # The data version ------------------------------------------------------------------------------
 
 
-class _Bump:
-    """The on-commit callback raising the version; one per transaction and database."""
+# What a write changed: the names of the tables written, or EVERY_TABLE (a bulk path that does not
+# say which: the Kolada and backup imports, the generated municipality, a migration, a sign-out).
+EVERY_TABLE = None
 
-    def __init__(self, using, access):
+
+class _Bump:
+    """The on-commit callback raising the version; one per transaction and database. It says
+    which tables the transaction wrote: those its signals and audit records named, and every
+    table a statement of it wrote (`_note_writes`: a bulk update in a domain operation too)."""
+
+    def __init__(self, using, access, tables):
         self.using = using
         self.access = access
+        self.tables = tables
+
+    def add(self, access, tables):
+        self.access = self.access or access
+        self.tables = _union(self.tables, tables)
 
     def __call__(self):
-        bump(self.using, access=self.access)
+        written = connections[self.using].__dict__.pop("_effekt_written", set())  # or EVERY_TABLE
+        bump(self.using, access=self.access, tables=_union(self.tables, written))
 
 
-def bump(using=DEFAULT_DB_ALIAS, *, at_random=False, access=True):
+def _union(tables, more):
+    return EVERY_TABLE if tables is EVERY_TABLE or more is EVERY_TABLE else tables | more
+
+
+def bump(using=DEFAULT_DB_ALIAS, *, at_random=False, access=True, tables=EVERY_TABLE):
     """Raise the version now (or set it to a random number), and with `access` the access version
     too. A missing number (a new or flushed database, a restarted Redis) starts at random, so a
-    number is never used again for other data, even by a cache shared with another database."""
+    number is never used again for other data, even by a cache shared with another database.
+    With Redis, the tables the write changed are noted under the new number (`_changed_since`)."""
     rows = (ROW, ACCESS_ROW) if access else (ROW,)
     shared = _shared_store()
     if shared is not None:
         for row in rows:
-            _bump_shared(shared, _shared_key(using, row), at_random)
+            raised = _bump_shared(shared, _shared_key(using, row), at_random)
+            if row == ROW and raised is not None:
+                _note_change(shared, using, raised, tables)
         return
     for row in rows:
         value = secrets.randbits(62) if at_random else F("value") + 1
@@ -193,11 +225,11 @@ def _shared_versions(shared, keys):
 
 
 def _bump_shared(shared, key, at_random):
+    """The number raised by one (returned), or set at random (None: nothing follows from it)."""
     try:
         if not at_random:
             try:
-                shared.incr(key)
-                return
+                return shared.incr(key)
             except ValueError:
                 pass  # not there (a new or restarted Redis): start at random
         shared.set(key, secrets.randbits(62), timeout=None)
@@ -206,17 +238,50 @@ def _bump_shared(shared, key, at_random):
             "The data version could not be raised: pages kept before this write may be served "
             "until they expire (EFFEKT_PAGE_CACHE_SECONDS)."
         )
+    return None
+
+
+def _change_key(using, number):
+    return f"changed:{_shared_key(using)}:{number}"
+
+
+def _note_change(shared, using, number, tables):
+    """Note which tables the write that raised the version to `number` changed ("*": every
+    table). A page made before it and reading none of them is still right (`_changed_since`);
+    a note missing (not written yet, lost, expired) counts as a change to every table."""
+    note = "*" if tables is EVERY_TABLE else " ".join(sorted(tables))
+    try:
+        shared.set(_change_key(using, number), note, timeout=CHANGES_KEPT_SECONDS)
+    except Exception:  # noqa: BLE001 - see above
+        logger.warning("A change could not be noted: pages made before it are made anew.")
+
+
+def _changed_since(using, made, now, tables) -> bool:
+    """Did a write between version `made` and `now` change one of `tables`? True when it cannot
+    be told: no shared Redis, too many writes between, a note missing, a write of every table."""
+    shared = _shared_store()
+    if shared is None or not 0 < now - made <= CHANGES_LOOKED_AT:
+        return True
+    keys = [_change_key(using, number) for number in range(made + 1, now + 1)]
+    try:
+        notes = shared.get_many(keys)
+    except Exception:  # noqa: BLE001 - see above
+        return True
+    if len(notes) != len(keys):
+        return True
+    return any(note == "*" or not tables.isdisjoint(note.split()) for note in notes.values())
 
 
 # Set by the middleware while a request is handled: did the request itself write?
 _request_wrote: ContextVar[SimpleNamespace | None] = ContextVar("request_wrote", default=None)
 
 
-def data_changed(using=DEFAULT_DB_ALIAS, *, access=True):
+def data_changed(using=DEFAULT_DB_ALIAS, *, access=True, tables=EVERY_TABLE):
     """Say that data changed: the version is raised when the transaction commits (at once
     outside one), once per transaction however many writes it has; nothing on a rollback.
     `access=False` says the change is to nothing a requester's answers are made of (users, roles,
-    organisations: `feeds_access`), so their answers are kept (see "Who asks")."""
+    organisations: `feeds_access`), so their answers are kept (see "Who asks"). `tables`: the
+    tables written, when the caller knows (a save, an audit record); else every table."""
     wrote = _request_wrote.get()
     if wrote is not None:
         wrote.value = True
@@ -231,9 +296,9 @@ def data_changed(using=DEFAULT_DB_ALIAS, *, access=True):
     if connection.in_atomic_block:
         for entry in connection.run_on_commit:
             if isinstance(entry[1], _Bump) and entry[1].using == using:
-                entry[1].access = entry[1].access or access
+                entry[1].add(access, tables)
                 return  # already raised when this transaction commits (gone on a rollback)
-    transaction.on_commit(_Bump(using, access), using=using)
+    transaction.on_commit(_Bump(using, access, tables), using=using)
 
 
 def feeds_access(model) -> bool:
@@ -250,11 +315,11 @@ def watched(model) -> bool:
 def _saved(sender, using=DEFAULT_DB_ALIAS, update_fields=None, **kwargs):
     if update_fields == SIGN_IN_TIME:
         return  # Django notes the time of each sign-in; no page shows it
-    data_changed(using, access=feeds_access(sender))
+    data_changed(using, access=feeds_access(sender), tables={sender._meta.db_table})
 
 
 def _deleted(sender, using=DEFAULT_DB_ALIAS, **kwargs):
-    data_changed(using, access=feeds_access(sender))
+    data_changed(using, access=feeds_access(sender), tables={sender._meta.db_table})
 
 
 def _signed_out(sender, request=None, **kwargs):
@@ -269,7 +334,7 @@ def _signed_out(sender, request=None, **kwargs):
 
 def _m2m_changed(sender, action, using=DEFAULT_DB_ALIAS, **kwargs):
     if action.startswith("post_") and watched(sender):
-        data_changed(using, access=feeds_access(sender))
+        data_changed(using, access=feeds_access(sender), tables={sender._meta.db_table})
 
 
 def _migrated(sender, using=DEFAULT_DB_ALIAS, **kwargs):
@@ -290,8 +355,58 @@ def connect_signals():
             post_save.connect(_saved, sender=model, dispatch_uid=f"cache-save-{label}")
             post_delete.connect(_deleted, sender=model, dispatch_uid=f"cache-delete-{label}")
     m2m_changed.connect(_m2m_changed, dispatch_uid="cache-m2m")
+    connection_created.connect(_watch_writes, dispatch_uid="cache-writes")
     user_logged_out.connect(_signed_out, dispatch_uid="cache-sign-out")
     post_migrate.connect(_migrated, dispatch_uid="cache-migrate")
+
+
+# What a page read, what a write changed -------------------------------------------------------
+# A page keeps the tables its making read. After a write, a page made before it and reading none
+# of the tables the write changed is served still (with Redis): a report saved at the deadline
+# leaves the indicator pages and the goal chain as they were. The tables are taken from the SQL
+# itself, so no query or write escapes: every statement goes through Django's connection.
+
+WRITE = re.compile(
+    r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE)\s+(?:TABLE\s+)?"?(\w+)"?', re.IGNORECASE
+)
+IDENTIFIER = re.compile(r"\w+")
+CHANGES_KEPT_SECONDS = 24 * 3600
+CHANGES_LOOKED_AT = 500  # writes since a page was made: beyond that it is made anew
+
+
+@functools.cache
+def _table_names() -> frozenset:
+    return frozenset(m._meta.db_table for m in apps.get_models(include_auto_created=True))
+
+
+def _note_writes(execute, sql, params, many, context):
+    """On every connection: the tables written since its last raise of the version; the next
+    raise (at the commit) says it changed them."""
+    result = execute(sql, params, many, context)
+    written = WRITE.match(sql)
+    if written:
+        notes = context["connection"].__dict__
+        if written[1].upper() == "TRUNCATE":  # a flush (tests, `manage.py flush`): every table
+            notes["_effekt_written"] = EVERY_TABLE
+        elif notes.get("_effekt_written", ()) is not EVERY_TABLE:
+            notes.setdefault("_effekt_written", set()).add(written[2])
+    return result
+
+
+def _watch_writes(sender, connection, **kwargs):
+    if _note_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_note_writes)
+
+
+class _Reads:
+    """While a page is made: the tables its queries read."""
+
+    def __init__(self):
+        self.tables = set()
+
+    def __call__(self, execute, sql, params, many, context):
+        self.tables.update(_table_names().intersection(IDENTIFIER.findall(sql)))
+        return execute(sql, params, many, context)
 
 
 # The middleware --------------------------------------------------------------------------------
@@ -632,9 +747,39 @@ def _lookup(cache, digest, version, person):
         shared = _shared_page(index) or []
         if shared and shared != known:
             cache.set(index, shared)
+            known = shared
             keys = keys_under(shared)
             entry = _found(cache, keys)
+        if entry is None:
+            entry = _unchanged(cache, digest, version, person, known)
     return entry, keys
+
+
+def _latest_key(digest, version, questions, answers):
+    """Where the page last made for these answers is noted, under no data version (the day yes)."""
+    return "latest-" + page_key(digest, version[1:], questions, answers)
+
+
+def _unchanged(cache, digest, version, person, question_sets):
+    """With Redis: the page made for this requester's answers under an earlier data version, if
+    no write since changed a table its making read (`_changed_since`); else None. Found right,
+    it is noted as right under this version too, and kept here under its key for it."""
+    for questions in question_sets:
+        answers = person.answers(questions)
+        latest_key = _latest_key(digest, version, questions, answers)
+        latest = _shared_page(latest_key)
+        if latest is None:
+            continue
+        checked, key, tables = latest
+        if checked != version[0]:
+            if _changed_since(DEFAULT_DB_ALIAS, checked, version[0], tables):
+                continue
+            _share_page(latest_key, (version[0], key, tables), cache.default_timeout)
+        entry = _found(cache, [key])
+        if entry is not None:
+            cache.set(page_key(digest, version, questions, answers), entry)
+            return entry
+    return None
 
 
 def _found(cache, keys):
@@ -753,18 +898,28 @@ class PageCacheMiddleware:
     def _made(self, request, cache, digest, version, person):
         wrote = SimpleNamespace(value=False)
         token = _request_wrote.set(wrote)
+        reads = _Reads()
         try:
-            with audience().recording(request, person) as recorder:
+            with (
+                connections[DEFAULT_DB_ALIAS].execute_wrapper(reads),
+                audience().recording(request, person) as recorder,
+            ):
                 response = self.get_response(request)
         finally:
             _request_wrote.reset(token)
         if _storable(request, response, wrote):
             entry = _entry(request, response, recorder.name_read)
             questions = recorder.questions
-            key = page_key(digest, version, questions, recorder.answers(questions))
+            answers = recorder.answers(questions)
+            key = page_key(digest, version, questions, answers)
             cache.set(key, entry)
             _share_page(key, entry, cache.default_timeout)
             _remember(cache, digest, questions)
+            _share_page(
+                _latest_key(digest, version, questions, answers),
+                (version[0], key, frozenset(reads.tables)),
+                cache.default_timeout,
+            )
             response = _response(request, entry, person)  # compressed once, for all
         elif recorder.name_read and not response.streaming:
             response.content = response.content.replace(
