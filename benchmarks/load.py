@@ -27,8 +27,8 @@
    the signed-in requests coming from `--people` of the generated users in turn, each signed in
    once (a board's pages from those among them who may read its drafts): the reporting
    deadline. Each is served the page made for those who answer like them (their rights as far
-   as the page asks about them), made anew after every save; the public pages and the API
-   client stay one visitor each.
+   as the page asks about them), made anew after a save that wrote a table it read; the
+   public pages and the API client stay one visitor each.
 5. Stops gunicorn and times the compilation as PDF and Word for the whole municipality.
 
 Prints a table and writes it as Markdown, with the machine, the versions and the data counts.
@@ -640,10 +640,11 @@ def markdown(args, info, counts, rows, documents):
         + ", ".join(mode_name(args, mode) for mode in args.cache.split(",") if mode)
         + ". Page cache off: every request makes its page, as the first one after a write does; "
         "on: every worker has the page already; on with writes: an editor saves a report that "
-        "often meanwhile, and every save makes every page anew (once, for all workers); with "
+        "often meanwhile, and a save makes anew the pages that read what it wrote (once, for all "
+        "workers); with "
         "people: the signed-in requests come from that many of the generated users in turn, "
         "each signed in once (a board's pages from those who may read its drafts), each served "
-        "the page made for those who answer like them, made anew after every save, as at the "
+        "the page made for those who answer like them, made anew after such a save, as at the "
         "reporting deadline; the public pages and the API client stay one visitor each). "
         "Targets:"
         f" p95 ≤ {P95_TARGET_MS:.0f} ms at "
