@@ -467,23 +467,23 @@ class Writer:
 
 
 def first_requests(args, base, headers, people):
-    """Each of the deadline's people asks for one page before the measuring starts: their answers
-    to the page cache's questions are worked out at their first request after signing in (their
-    session, user and roles read once, kept until users, roles or organisations change), as
-    they would have been in the hours before a real deadline."""
+    """Each of the deadline's people asks for the start page before the measuring starts, as a
+    sign-in lands there: their answers to the page cache's questions are worked out at that first
+    request (their session, user and roles read once, kept until users, roles or organisations
+    change), and the start page of each set of rights is made once, as they would have been in
+    the hours before a real deadline. After that, a save makes anew those that read what it
+    wrote (the start pages of those who write reports and of the office)."""
     browser = [line for line in headers["office"] if not line.startswith("Cookie:")]
     cookies = {cookie for who in ("office", "editor") for cookie in people[who]}
     with ThreadPoolExecutor(max_workers=args.workers) as pool:
         statuses = set(
             pool.map(
-                lambda cookie: fetch(
-                    f"{base}/uppfoljning/status/", [*browser, f"Cookie: {cookie}"]
-                )[0],
+                lambda cookie: fetch(f"{base}/", [*browser, f"Cookie: {cookie}"])[0],
                 cookies,
             )
         )
     if statuses - {200}:
-        raise SystemExit(f"the deadline's people: the status board answered {statuses}")
+        raise SystemExit(f"the deadline's people: the start page answered {statuses}")
 
 
 def measure(args, base, pages, headers, people, levels, cache):
