@@ -821,6 +821,46 @@ def test_with_redis_a_write_leaves_the_pages_that_read_none_of_its_tables(
     assert state(client.get(chain)) == "miss"
 
 
+def test_a_connection_made_while_a_page_is_made_keeps_noting_writes(db):
+    """A new worker's first query may come while a page is made, inside the page's reads: the
+    connection made then gets its note of writes first in its list, and keeps it after the
+    page (the page's reads, and only they, are taken out)."""
+    connection.ensure_connection()
+    wrappers = connection.execute_wrappers
+    wrappers.remove(cache._note_writes)  # as a connection not made yet
+    try:
+        reads = cache._Reads()
+        with reads.during(connection):
+            cache._watch_writes(sender=None, connection=connection)  # as connection_created does
+            Organisation.objects.count()
+        assert wrappers == [cache._note_writes]
+        assert reads.read == {Organisation._meta.db_table}
+    finally:
+        if cache._note_writes not in wrappers:
+            wrappers.insert(0, cache._note_writes)
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the version raised by one, noted
+def test_a_page_of_the_sessions_own_is_made_anew_when_its_user_changes(
+    world, plan, client_for, version_in
+):
+    """The Excel export writes who exported it, read from the user: renamed, the export says
+    the new name (the page read the user's row, though the requester was read before it)."""
+    from openpyxl import load_workbook
+
+    editor = world.users["organisation_editor"]
+    client = client_for(editor)
+    url = "/malkedja/export.xlsx?year=2017"
+    assert state(client.get(url)) == "miss" and state(client.get(url)) == "hit"
+    editor.first_name, editor.last_name = "Nytt", "Namn"
+    editor.save()
+    response = client.get(url)
+    assert state(response) == "miss"
+    book = load_workbook(io.BytesIO(response.content))
+    values = [cell for row in book.worksheets[-1].iter_rows(values_only=True) for cell in row]
+    assert "Nytt Namn" in values
+
+
 def test_the_redis_client_is_made_once_per_pool(version_in):
     if version_in != "redis":
         pytest.skip("the Redis runs only")

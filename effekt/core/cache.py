@@ -64,8 +64,10 @@ import math
 import re
 import secrets
 import struct
+import threading
 import time
 import zlib
+from contextlib import contextmanager
 from contextvars import ContextVar
 from importlib import import_module
 from pathlib import Path
@@ -74,6 +76,7 @@ from types import SimpleNamespace
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_out
 from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
@@ -238,6 +241,7 @@ def _bump_shared(shared, key, at_random):
             "The data version could not be raised: pages kept before this write may be served "
             "until they expire (EFFEKT_PAGE_CACHE_SECONDS)."
         )
+        _unnoted.set()  # what it wrote is not known to the next note: that says every table
     return None
 
 
@@ -249,11 +253,17 @@ def _note_change(shared, using, number, tables):
     """Note which tables the write that raised the version to `number` changed ("*": every
     table). A page made before it and reading none of them is still right (`_changed_since`);
     a note missing (not written yet, lost, expired) counts as a change to every table."""
-    note = "*" if tables is EVERY_TABLE else " ".join(sorted(tables))
+    unnoted = _unnoted.is_set()
+    _unnoted.clear()
+    note = "*" if tables is EVERY_TABLE or unnoted else " ".join(sorted(tables))
     try:
         shared.set(_change_key(using, number), note, timeout=CHANGES_KEPT_SECONDS)
     except Exception:  # noqa: BLE001 - see above
         logger.warning("A change could not be noted: pages made before it are made anew.")
+
+
+# Set when a raise of the version failed (Redis unreachable): the next note says every table.
+_unnoted = threading.Event()
 
 
 def _changed_since(using, made, now, tables) -> bool:
@@ -364,7 +374,10 @@ def connect_signals():
 # A page keeps the tables its making read. After a write, a page made before it and reading none
 # of the tables the write changed is served still (with Redis): a report saved at the deadline
 # leaves the indicator pages and the goal chain as they were. The tables are taken from the SQL
-# itself, so no query or write escapes: every statement goes through Django's connection.
+# of every statement through Django's connection (a bulk update in a domain operation, a query in
+# a template tag). The raise itself still comes from a save's signal, an audit record or an
+# explicit data_changed, as before: a write without one in its transaction is noted with the next
+# raise on its connection (every bulk path calls data_changed: test_page_cache.py checks it).
 
 WRITE = re.compile(
     r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE)\s+(?:TABLE\s+)?"?(\w+)"?', re.IGNORECASE
@@ -394,19 +407,36 @@ def _note_writes(execute, sql, params, many, context):
 
 
 def _watch_writes(sender, connection, **kwargs):
+    """First in the list: a connection may be made while a page is made, inside its `_Reads`."""
     if _note_writes not in connection.execute_wrappers:
-        connection.execute_wrappers.append(_note_writes)
+        connection.execute_wrappers.insert(0, _note_writes)
 
 
 class _Reads:
-    """While a page is made: the tables its queries read."""
+    """While a page is made: the tables its view's queries read. The requester's session, user and
+    roles are read before (audience.recording) and answer for themselves (the access version);
+    a page that is its session's own reads the user too (`tables`)."""
 
     def __init__(self):
-        self.tables = set()
+        self.read = set()
 
     def __call__(self, execute, sql, params, many, context):
-        self.tables.update(_table_names().intersection(IDENTIFIER.findall(sql)))
+        self.read.update(_table_names().intersection(IDENTIFIER.findall(sql)))
         return execute(sql, params, many, context)
+
+    @contextmanager
+    def during(self, connection):
+        """Taken out again by itself, whatever was added to the connection's list meanwhile."""
+        connection.execute_wrappers.append(self)
+        try:
+            yield self
+        finally:
+            connection.execute_wrappers.remove(self)
+
+    def tables(self, questions) -> frozenset:
+        if audience().SESSION in questions:  # its name, its e-mail, …: the user's row
+            return frozenset(self.read | {get_user_model()._meta.db_table})
+        return frozenset(self.read)
 
 
 # The middleware --------------------------------------------------------------------------------
@@ -878,7 +908,7 @@ class PageCacheMiddleware:
         digest = page_digest(request)
         entry, keys = _lookup(cache, digest, version, person)
         # One maker per page and set of answers; the first ever (no questions known yet) for all.
-        claim = keys[0] if keys else f"{digest}:{version}"
+        claim = keys[0] if keys else f"{digest}:{version[0]}:{version[1]}"
         claimed = False
         if entry is None:
             claimed = _claim(claim)
@@ -901,8 +931,8 @@ class PageCacheMiddleware:
         reads = _Reads()
         try:
             with (
-                connections[DEFAULT_DB_ALIAS].execute_wrapper(reads),
                 audience().recording(request, person) as recorder,
+                reads.during(connections[DEFAULT_DB_ALIAS]),
             ):
                 response = self.get_response(request)
         finally:
@@ -917,7 +947,7 @@ class PageCacheMiddleware:
             _remember(cache, digest, questions)
             _share_page(
                 _latest_key(digest, version, questions, answers),
-                (version[0], key, frozenset(reads.tables)),
+                (version[0], key, reads.tables(questions)),
                 cache.default_timeout,
             )
             response = _response(request, entry, person)  # compressed once, for all
