@@ -23,11 +23,13 @@
    All of it four times (`--cache off,on,writes,deadline`), each with its own gunicorn: with the
    page cache off (`EFFEKT_PAGE_CACHE=0`: every request makes its page, as the first request
    after a write does), on (every worker has the page already: what repeated reads cost between
-   writes), on while an editor saves a report `--write-rate` times a second, and the same with
+   writes), on while editors save reports `--write-rate` times a second (each save the next
+   board's or unit's draft, in turn), and the same with
    the signed-in requests coming from `--people` of the generated users in turn, each signed in
    once (a board's pages from those among them who may read its drafts): the reporting
    deadline. Each is served the page made for those who answer like them (their rights as far
-   as the page asks about them), made anew after a save that wrote a table it read; the
+   as the page asks about them), made anew after a save that wrote rows it read (a table, or
+   one report's rows where the page says which reports' rows it reads); the
    public pages and the API client stay one visitor each.
 5. Stops gunicorn and times the compilation as PDF and Word for the whole municipality.
 
@@ -98,7 +100,7 @@ def arguments():
     parser.add_argument(
         "--cache",
         default="off,on,writes,deadline",
-        help="the runs: off (no page cache), on, writes (on, while an editor saves a report), "
+        help="the runs: off (no page cache), on, writes (on, while editors save reports), "
         "deadline (writes, the signed-in requests from --people people)",
     )
     parser.add_argument(
@@ -414,9 +416,11 @@ def mode_name(args, cache):
 
 
 class Writer:
-    """While in its `with`, an editor saves a report `rate` times a second, as the report form
-    would (the domain operation `report_save`, in this process, data version and all): a report
-    in draft or returned to its board, in the current interim period. 0: nothing."""
+    """While in its `with`, editors save reports `rate` times a second, as the report form would
+    (the domain operation `report_save`, in this process, data version and all): each save the
+    next of the current interim period's reports in draft or returned to their boards, in turn,
+    by an editor of its organisation, as at a deadline when every board and unit writes its own.
+    0: nothing."""
 
     def __init__(self, rate):
         self.rate = rate
@@ -441,23 +445,26 @@ class Writer:
         from effekt.organisations.models import Role, RoleAssignment
 
         current = Period.objects.filter(kind=Period.Kind.INTERIM).order_by("-ends_on").first()
-        report = Report.objects.filter(
-            period=current, status__in=[Report.Status.RETURNED, Report.Status.DRAFT]
-        ).first()
-        if report is None:
+        editors = {}
+        for assignment in RoleAssignment.objects.filter(
+            role=Role.ORGANISATION_EDITOR
+        ).select_related("user"):
+            editors.setdefault(assignment.organisation_id, assignment.user)
+        writing = [
+            (report.pk, editors[report.organisation_id])
+            for report in Report.objects.filter(
+                period=current, status__in=[Report.Status.RETURNED, Report.Status.DRAFT]
+            ).order_by("pk")
+            if report.organisation_id in editors
+        ]
+        if not writing:
             raise SystemExit("the writes run needs a report in draft or returned: --regenerate")
-        editor = (
-            RoleAssignment.objects.filter(
-                role=Role.ORGANISATION_EDITOR, organisation=report.organisation
-            )
-            .first()
-            .user
-        )
         number = 0
         try:
             while not self.stop.wait(1 / self.rate):
+                pk, editor = writing[number % len(writing)]
                 number += 1
-                fresh = Report.objects.get(pk=report.pk)
+                fresh = Report.objects.get(pk=pk)
                 text = f"Uppdraget följs enligt plan (utkast {number})."
                 services.report_save(
                     user=editor, report=fresh, mission_results=text, version=fresh.version
@@ -639,9 +646,9 @@ def markdown(args, info, counts, rows, documents):
         f"{args.duration} s per page and level; the runs: "
         + ", ".join(mode_name(args, mode) for mode in args.cache.split(",") if mode)
         + ". Page cache off: every request makes its page, as the first one after a write does; "
-        "on: every worker has the page already; on with writes: an editor saves a report that "
-        "often meanwhile, and a save makes anew the pages that read what it wrote (once, for all "
-        "workers); with "
+        "on: every worker has the page already; on with writes: editors save reports that often "
+        "meanwhile (each save the next board's or unit's draft report, in turn), and a save makes "
+        "anew the pages that read what it wrote (once, for all workers); with "
         "people: the signed-in requests come from that many of the generated users in turn, "
         "each signed in once (a board's pages from those who may read its drafts), each served "
         "the page made for those who answer like them, made anew after such a save, as at the "

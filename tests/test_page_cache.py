@@ -821,6 +821,128 @@ def test_with_redis_a_write_leaves_the_pages_that_read_none_of_its_tables(
     assert state(client.get(chain)) == "miss"
 
 
+def _save_report(user, report, text, goal_analysis=None):
+    from effekt.followup import services as followup
+    from effekt.followup.models import Report
+
+    report = Report.objects.get(pk=report.pk)
+    goals = [
+        {
+            "id": row.pk,
+            "version": row.version,
+            "assessment": "fulfilled",
+            "analysis": goal_analysis,
+            "reasons": "",
+            "actions": "",
+        }
+        for row in (report.assessments.all() if goal_analysis else [])
+    ]
+    return followup.report_save(
+        user=user, report=report, mission_results=text, version=report.version, goals=goals
+    )
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the version raised by one, noted
+def test_with_redis_a_save_of_one_report_leaves_the_pages_of_other_reports(
+    world, client_for, version_in
+):
+    """At the deadline: the social board saves its report's texts. The school board's report
+    page, the compilation (accepted reports only), the status board and the office's start page
+    (the reports' state) are served as they were; the social board's report page is made anew.
+    Its submission (its state) makes the status board and the start page anew."""
+    from effekt.followup import services as followup
+    from effekt.goals.models import Plan
+
+    from . import factories as f
+
+    office, social, school = (
+        world.users["executive_office"],
+        world.users["organisation_editor"],
+        world.users["other_editor"],
+    )
+    cycle = followup.cycle_create(user=office, year=2017)
+    annual = cycle.periods.get(kind="annual")
+    for organisation, number in ((world.social, 1), (world.school, 2)):
+        plan = f.PlanFactory(organisation=organisation, year=2017, status=Plan.Status.ADOPTED)
+        f.EffectGoalFactory(plan=plan, number=1, strategic_goals=[world.goals[number]])
+    theirs = followup.report_open(user=school, organisation=world.school, period=annual)
+    _save_report(school, theirs, "Skolans resultat", goal_analysis="Skolans analys")
+    followup.report_submit(user=school, report=theirs)
+    followup.report_accept(user=office, report=theirs)
+    ours = followup.report_open(user=social, organisation=world.social, period=annual)
+    compilation = followup.compilation_create(user=office, period=annual)
+    pages = {
+        "their report": (client_for(school), theirs.get_absolute_url()),
+        "our report": (client_for(social), ours.get_absolute_url()),
+        "compilation": (client_for(office), compilation.get_absolute_url()),
+        "status board": (client_for(office), "/uppfoljning/status/"),
+        "start page": (client_for(office), "/"),
+    }
+    for client, url in pages.values():
+        assert state(client.get(url)) == "miss"
+        assert state(client.get(url)) == "hit"
+    assert "Skolans analys" in page(pages["compilation"][0].get(pages["compilation"][1]))
+
+    _save_report(social, ours, "Vårt utkast", goal_analysis="Vår analys")
+    after = {name: client.get(url) for name, (client, url) in pages.items()}
+    assert state(after["our report"]) == "miss" and "Vårt utkast" in page(after["our report"])
+    kept = ("their report", "compilation", "status board", "start page")
+    expected = "miss" if version_in == "database" else "hit"  # no notes: every page anew
+    assert {name: state(after[name]) for name in kept} == dict.fromkeys(kept, expected)
+    assert "Skolans analys" in page(after["compilation"]) and "Vår analys" not in page(
+        after["compilation"]
+    )
+
+    followup.report_submit(user=social, report=ours)  # its state: not within a `concerning`
+    for name in ("status board", "start page", "our report"):
+        client, url = pages[name]
+        response = client.get(url)
+        assert state(response) == "miss", name
+    assert ours.get_absolute_url() in page(pages["start page"][0].get("/"))  # awaiting a decision
+    # a write stating no facts may have changed any row of its tables: every report page anew
+    assert state(pages["their report"][0].get(pages["their report"][1])) == "miss"
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the version raised by one, noted
+def test_with_redis_the_annual_report_form_shows_the_interim_draft_saved_after_it(
+    world, client_for, version_in
+):
+    """The annual report's form shows the board's own interim report, accepted or not: a save
+    of the interim draft makes the form anew (its filter: accepted reports, or the board's own)."""
+    from effekt.followup import services as followup
+    from effekt.goals.models import Plan
+
+    from . import factories as f
+
+    social = world.users["organisation_editor"]
+    cycle = followup.cycle_create(user=world.users["executive_office"], year=2017)
+    plan = f.PlanFactory(organisation=world.social, year=2017, status=Plan.Status.ADOPTED)
+    f.EffectGoalFactory(plan=plan, number=1, strategic_goals=[world.goals[0]])
+    interim, annual = (
+        followup.report_open(
+            user=social, organisation=world.social, period=cycle.periods.get(kind=k)
+        )
+        for k in ("interim", "annual")
+    )
+    _save_report(social, interim, "Delår", goal_analysis="Första analysen")
+    client, url = client_for(social), f"{annual.get_absolute_url()}andra/"
+    assert state(client.get(url)) == "miss"
+    response = client.get(url)
+    assert state(response) == "hit" and "Första analysen" in page(response)
+    _save_report(social, interim, "Delår", goal_analysis="Andra analysen")
+    response = client.get(url)
+    assert state(response) == "miss" and "Andra analysen" in page(response)
+
+
+def test_a_filter_or_a_fact_that_cannot_be_kept_is_refused(db):
+    with pytest.raises(ValueError), cache.reading():
+        pass
+    with pytest.raises(ValueError), cache.reading({}):
+        pass
+    with pytest.raises(ValueError), cache.concerning(organisation="12;part=state"):
+        pass
+
+
 def test_a_connection_made_while_a_page_is_made_keeps_noting_writes(db):
     """A new worker's first query may come while a page is made, inside the page's reads: the
     connection made then gets its note of writes first in its list, and keeps it after the
@@ -834,7 +956,7 @@ def test_a_connection_made_while_a_page_is_made_keeps_noting_writes(db):
             cache._watch_writes(sender=None, connection=connection)  # as connection_created does
             Organisation.objects.count()
         assert wrappers == [cache._note_writes]
-        assert reads.read == {Organisation._meta.db_table}
+        assert reads.read == {Organisation._meta.db_table: None}  # every row of it
     finally:
         if cache._note_writes not in wrappers:
             wrappers.insert(0, cache._note_writes)

@@ -26,8 +26,12 @@ wrote (every table its statements wrote, taken from the SQL: `_note_writes`; "*"
 paths, which do not say). A page keeps the tables its making read (every query's, `_Reads`),
 and when it is asked for under a later version it is served still if none of the writes in
 between wrote one of them (`_unchanged`): a report saved at the deadline leaves the goal chain
-and the indicator pages as they were. Should a note be missing (a write's number read before
-its note is written, or a lost Redis), the page is made anew, as for every page without Redis.
+and the indicator pages as they were. Where a domain operation says of which rows it writes
+(`concerning`: one report's content) and a query says of which rows it reads (`reading`: the
+accepted reports of a period), a write changes a page only if it wrote rows the page read: the
+other boards' report pages, the compilation and the status board stay. Should a note be
+missing (a write's number read before its note is written, or a lost Redis), the page is made
+anew, as for every page without Redis.
 This rests on a page depending only on what its queries read and on its key: Effekt keeps no
 data of the database elsewhere (no module-level cache of rows); a flush or a write that does not
 go through Django's connection must call `data_changed` (every table), as the bulk paths do.
@@ -267,8 +271,9 @@ _unnoted = threading.Event()
 
 
 def _changed_since(using, made, now, tables) -> bool:
-    """Did a write between version `made` and `now` change one of `tables`? True when it cannot
-    be told: no shared Redis, too many writes between, a note missing, a write of every table."""
+    """Did a write between version `made` and `now` change what a page read (`tables`, as
+    `_Reads.tables` gives them)? True when it cannot be told: no shared Redis, too many writes
+    between, a note missing, a write of every table."""
     shared = _shared_store()
     if shared is None or not 0 < now - made <= CHANGES_LOOKED_AT:
         return True
@@ -279,7 +284,10 @@ def _changed_since(using, made, now, tables) -> bool:
         return True
     if len(notes) != len(keys):
         return True
-    return any(note == "*" or not tables.isdisjoint(note.split()) for note in notes.values())
+    return any(
+        note == "*" or any(_touches(written, tables) for written in note.split())
+        for note in notes.values()
+    )
 
 
 # Set by the middleware while a request is handled: did the request itself write?
@@ -295,6 +303,7 @@ def data_changed(using=DEFAULT_DB_ALIAS, *, access=True, tables=EVERY_TABLE):
     wrote = _request_wrote.get()
     if wrote is not None:
         wrote.value = True
+    tables = _scoped(tables)
     connection = connections[using]
     if any(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks):
         # A test case's transaction never commits: change the version inside it, where a
@@ -402,7 +411,7 @@ def _note_writes(execute, sql, params, many, context):
         if written[1].upper() == "TRUNCATE":  # a flush (tests, `manage.py flush`): every table
             notes["_effekt_written"] = EVERY_TABLE
         elif notes.get("_effekt_written", ()) is not EVERY_TABLE:
-            notes.setdefault("_effekt_written", set()).add(written[2])
+            notes.setdefault("_effekt_written", set()).update(_scoped({written[2]}))
     return result
 
 
@@ -413,15 +422,21 @@ def _watch_writes(sender, connection, **kwargs):
 
 
 class _Reads:
-    """While a page is made: the tables its view's queries read. The requester's session, user and
-    roles are read before (audience.recording) and answer for themselves (the access version);
-    a page that is its session's own reads the user too (`tables`)."""
+    """While a page is made: the tables its view's queries read, each with the rows it read of
+    them as far as a `reading` around the query says (else None: any row). The requester's
+    session, user and roles are read before (audience.recording) and answer for themselves (the
+    access version); a page that is its session's own reads the user too (`tables`)."""
 
     def __init__(self):
-        self.read = set()
+        self.read = {}  # table -> None (any row) or a set of frozen filters
 
     def __call__(self, execute, sql, params, many, context):
-        self.read.update(_table_names().intersection(IDENTIFIER.findall(sql)))
+        filters = _read_filters.get()
+        for table in _table_names().intersection(IDENTIFIER.findall(sql)):
+            if filters is None:
+                self.read[table] = None
+            elif self.read.get(table, ()) is not None:
+                self.read[table] = self.read.get(table, frozenset()) | filters
         return execute(sql, params, many, context)
 
     @contextmanager
@@ -433,10 +448,79 @@ class _Reads:
         finally:
             connection.execute_wrappers.remove(self)
 
-    def tables(self, questions) -> frozenset:
+    def tables(self, questions) -> dict:
         if audience().SESSION in questions:  # its name, its e-mail, …: the user's row
-            return frozenset(self.read | {get_user_model()._meta.db_table})
-        return frozenset(self.read)
+            return {**self.read, get_user_model()._meta.db_table: None}
+        return dict(self.read)
+
+
+# Finer than a table: which rows. A domain operation that writes only rows of which some facts
+# are true says so (`concerning`: the report saved at the deadline, its organisation, period and
+# status, and that only its texts change), and a query that reads only rows of which some facts
+# are true says so too (`reading`: the compilation reads the accepted reports of its period).
+# A write noted with its facts changes a page only if one of the page's filters for the table
+# admits them (a fact the write does not state admits any value). A write outside `concerning`
+# changes every row of its tables; a query outside `reading` reads every row. So a save in one
+# board leaves the other boards' report pages, the compilation and the status board as they
+# were. Both sides are promises the code makes: a `concerning` around writes of rows of which its
+# facts are not true, or a `reading` around a query that reads rows its filters do not admit,
+# would serve pages that miss a write (test_page_cache.py checks the ones Effekt makes).
+
+FACT_VALUE = re.compile(r"^\w+$")
+_write_facts: ContextVar[str] = ContextVar("write_facts", default="")
+_read_filters: ContextVar[frozenset | None] = ContextVar("read_filters", default=None)
+
+
+@contextmanager
+def concerning(**facts):
+    """Every row written in the block is one of which `facts` (name=value) are true."""
+    for value in facts.values():
+        if not FACT_VALUE.match(str(value)):
+            raise ValueError(f"A fact's value is letters, digits and _ only: {value!r}")
+    token = _write_facts.set(";".join(f"{name}={value}" for name, value in sorted(facts.items())))
+    try:
+        yield
+    finally:
+        _write_facts.reset(token)
+
+
+@contextmanager
+def reading(*filters):
+    """Every row the queries in the block read (of tables written in a `concerning`) is one of
+    which one of `filters` ({name: values}) is true."""
+    if not filters or not all(filters):
+        raise ValueError("reading() needs at least one filter, each of at least one fact")
+    frozen = frozenset(
+        frozenset((name, frozenset(map(str, values))) for name, values in f.items())
+        for f in filters
+    )
+    token = _read_filters.set(frozen)
+    try:
+        yield
+    finally:
+        _read_filters.reset(token)
+
+
+def _scoped(tables):
+    """The tables a write changed, each with the facts of the rows it wrote (`concerning`)."""
+    facts = _write_facts.get()
+    if not facts or tables is EVERY_TABLE:
+        return tables
+    return {f"{table}@{facts}" for table in tables}
+
+
+def _touches(written: str, read: dict) -> bool:
+    """Did a write noted as `written` ("table" or "table@name=value;…") change what was read?"""
+    table, _at, facts = written.partition("@")
+    if table not in read:
+        return False
+    filters = read[table]
+    if filters is None or not facts:
+        return True
+    stated = dict(fact.split("=", 1) for fact in facts.split(";"))
+    return any(
+        all(name not in stated or stated[name] in values for name, values in f) for f in filters
+    )
 
 
 # The middleware --------------------------------------------------------------------------------

@@ -6,11 +6,29 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from effekt.core import cache
 from effekt.goals.models import Assignment, EffectGoal, Plan, Term
 from effekt.organisations.models import Organisation
 
 from . import attainment
 from .models import AssignmentReport, Compilation, GoalAssessment, Period, Reminder, Report
+
+# What the page cache may know of a report's rows (effekt.core.cache.concerning and reading): a
+# save states these facts of every row it writes, and a query that reads some reports' rows only
+# says which (by these facts). CONTENT: a save of texts and assessments; STATE: the columns that
+# say which report it is and where it stands (organisation, period, status, submitted_at).
+CONTENT, STATE = "content", "state"
+
+
+def report_facts(report, part) -> dict:
+    return {
+        "report": report.pk,
+        "organisation": report.organisation_id,
+        "period": report.period_id,
+        "status": report.status,
+        "part": part,
+    }
+
 
 # --- status board --------------------------------------------------------------------------
 
@@ -68,12 +86,13 @@ def status_board(*, periods, today=None) -> StatusBoard:
         for org in Organisation.objects.with_plans().order_by("order", "name")
         if any(org.is_valid_in_year(year) for year in years)
     ]
-    reports = {
-        (r.organisation_id, r.period_id): r
-        for r in Report.objects.filter(period__in=periods).only(
-            "id", "organisation_id", "period_id", "status", "submitted_at"
-        )
-    }
+    with cache.reading({"part": [STATE]}):
+        reports = {
+            (r.organisation_id, r.period_id): r
+            for r in Report.objects.filter(period__in=periods).only(
+                "id", "organisation_id", "period_id", "status", "submitted_at"
+            )
+        }
     planned = set(Plan.objects.filter(year__in=years).values_list("organisation_id", "year"))
     reminded = set(
         Reminder.objects.filter(period__in=periods).values_list("organisation_id", "period_id")
@@ -102,22 +121,23 @@ def status_board(*, periods, today=None) -> StatusBoard:
 
 
 def report_detail(*, report_id):
-    return (
-        Report.objects.select_related("organisation", "period__cycle", "plan")
-        .prefetch_related(
-            Prefetch(
-                "assessments",
-                queryset=GoalAssessment.objects.select_related("effect_goal").prefetch_related(
-                    "effect_goal__strategic_goals"
+    with cache.reading({"report": [report_id]}):  # this report's rows only
+        return (
+            Report.objects.select_related("organisation", "period__cycle", "plan")
+            .prefetch_related(
+                Prefetch(
+                    "assessments",
+                    queryset=GoalAssessment.objects.select_related("effect_goal").prefetch_related(
+                        "effect_goal__strategic_goals"
+                    ),
                 ),
-            ),
-            Prefetch(
-                "assignment_reports",
-                queryset=AssignmentReport.objects.select_related("assignment"),
-            ),
+                Prefetch(
+                    "assignment_reports",
+                    queryset=AssignmentReport.objects.select_related("assignment"),
+                ),
+            )
+            .get(pk=report_id)
         )
-        .get(pk=report_id)
-    )
 
 
 def _latest_by_goal(goals, assessments):
@@ -154,7 +174,10 @@ def previous_assessments(report):
         )
         .filter(report__period__ends_on__lt=report.period.ends_on)
     )
-    return _latest_by_goal(goals, earlier)
+    with cache.reading(
+        {"status": [Report.Status.ACCEPTED]}, {"organisation": [report.organisation_id]}
+    ):
+        return _latest_by_goal(goals, earlier)
 
 
 def latest_assessments(effect_goals):
@@ -164,7 +187,8 @@ def latest_assessments(effect_goals):
     accepted = (
         _assessments_of(goals).filter(report__status=Report.Status.ACCEPTED).exclude(assessment="")
     )
-    return _latest_by_goal(goals, accepted)
+    with cache.reading({"status": [Report.Status.ACCEPTED]}):
+        return _latest_by_goal(goals, accepted)
 
 
 # --- compilation ---------------------------------------------------------------------------
@@ -186,17 +210,21 @@ def compilation_data(compilation) -> dict:
     year = period.cycle.year
     term = Term.objects.covering(year).first()
     analyses = {a.strategic_goal_id: a for a in compilation.goal_analyses.all()}
-    reports = list(
-        Report.objects.filter(period=period, status=Report.Status.ACCEPTED)
-        .select_related("organisation")
-        .prefetch_related(
-            Prefetch("assessments", queryset=GoalAssessment.objects.select_related("effect_goal")),
-            Prefetch(
-                "assignment_reports", queryset=AssignmentReport.objects.select_related("assignment")
-            ),
+    with cache.reading({"period": [period.pk], "status": [Report.Status.ACCEPTED]}):
+        reports = list(
+            Report.objects.filter(period=period, status=Report.Status.ACCEPTED)
+            .select_related("organisation")
+            .prefetch_related(
+                Prefetch(
+                    "assessments", queryset=GoalAssessment.objects.select_related("effect_goal")
+                ),
+                Prefetch(
+                    "assignment_reports",
+                    queryset=AssignmentReport.objects.select_related("assignment"),
+                ),
+            )
+            .order_by("organisation__order", "organisation__name")
         )
-        .order_by("organisation__order", "organisation__name")
-    )
     accepted = {r.organisation_id: r for r in reports}
     assessment_of = {
         row.effect_goal_id: row for r in accepted.values() for row in r.assessments.all()
@@ -438,11 +466,12 @@ def reports_for(user):
                 ]
     awaiting = []
     if grants.manages_municipality:
-        awaiting = list(
-            Report.objects.filter(status=Report.Status.SUBMITTED)
-            .select_related("organisation", "period__cycle")
-            .order_by("submitted_at")[:30]
-        )
+        with cache.reading({"status": [Report.Status.SUBMITTED]}):
+            awaiting = list(
+                Report.objects.filter(status=Report.Status.SUBMITTED)
+                .select_related("organisation", "period__cycle")
+                .order_by("submitted_at")[:30]
+            )
     if not own and not awaiting:
         return None
     return ReportsPanel(own=own, awaiting_decision=awaiting)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from effekt.core import cache
 from effekt.core.models import ChangeRecord
 from effekt.core.services import (
     EditConflict,
@@ -207,12 +208,13 @@ def report_sync_rows(*, user, report) -> int:
 
 def _missing_rows(report):
     """The report's effect goals and received assignments that have no row in it yet."""
-    goals = list(report.plan.effect_goals.exclude(assessments__report=report))
-    received = list(
-        Assignment.objects.filter(
-            year=report.period.year, recipients=report.organisation_id
-        ).exclude(reports__report=report)
-    )
+    with cache.reading({"report": [report.pk]}):  # of the report's rows, only its own
+        goals = list(report.plan.effect_goals.exclude(assessments__report=report))
+        received = list(
+            Assignment.objects.filter(
+                year=report.period.year, recipients=report.organisation_id
+            ).exclude(reports__report=report)
+        )
     return goals, received
 
 
@@ -234,23 +236,28 @@ def report_save(*, user, report, mission_results=None, version=None, goals=(), a
     if conflicts:
         raise EditConflict(conflicts)
     _validate_choices(goals, assignments)
-    for item in goals:
-        texts = {
-            name: (item.get(name) or "").strip() for name in ("analysis", "reasons", "actions")
-        }
-        update_if_changed(
-            user=user,
-            obj=current_goals[item["id"]],
-            data={"assessment": item.get("assessment") or "", **texts},
-        )
-    for item in assignments:
-        update_if_changed(
-            user=user,
-            obj=current_assignments[item["id"]],
-            data={"progress": item["progress"], "comment": (item.get("comment") or "").strip()},
-        )
-    if mission_results is not None:
-        update_if_changed(user=user, obj=report, data={"mission_results": mission_results.strip()})
+    # Every row written is this report's, and only its content changes: the page cache keeps the
+    # pages of other reports and those showing the reports' state only (the status board).
+    with cache.concerning(**selectors.report_facts(report, selectors.CONTENT)):
+        for item in goals:
+            texts = {
+                name: (item.get(name) or "").strip() for name in ("analysis", "reasons", "actions")
+            }
+            update_if_changed(
+                user=user,
+                obj=current_goals[item["id"]],
+                data={"assessment": item.get("assessment") or "", **texts},
+            )
+        for item in assignments:
+            update_if_changed(
+                user=user,
+                obj=current_assignments[item["id"]],
+                data={"progress": item["progress"], "comment": (item.get("comment") or "").strip()},
+            )
+        if mission_results is not None:
+            update_if_changed(
+                user=user, obj=report, data={"mission_results": mission_results.strip()}
+            )
     return report
 
 
