@@ -41,6 +41,7 @@ throughput, compilation PDF ≤ 5 s) are marked met or not.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import re
@@ -415,6 +416,10 @@ def mode_name(args, cache):
     return f"on, {args.write_rate:g} writes/s" if cache == "writes" else cache
 
 
+RUN = secrets.token_hex(4)  # this run's, in the texts the writer saves
+SAVES = itertools.count(1)  # the saves of this run, over every Writer
+
+
 class Writer:
     """While in its `with`, editors save reports `rate` times a second, as the report form would
     (the domain operation `report_save`, in this process, data version and all): each save the
@@ -459,13 +464,13 @@ class Writer:
         ]
         if not writing:
             raise SystemExit("the writes run needs a report in draft or returned: --regenerate")
-        number = 0
         try:
             while not self.stop.wait(1 / self.rate):
+                number = next(SAVES)
                 pk, editor = writing[number % len(writing)]
-                number += 1
                 fresh = Report.objects.get(pk=pk)
-                text = f"Uppdraget följs enligt plan (utkast {number})."
+                # never a text saved before (a save that changes nothing writes nothing)
+                text = f"Uppdraget följs enligt plan (utkast {RUN}-{number})."
                 services.report_save(
                     user=editor, report=fresh, mission_results=text, version=fresh.version
                 )

@@ -943,6 +943,33 @@ def test_a_filter_or_a_fact_that_cannot_be_kept_is_refused(db):
         pass
 
 
+@pytest.mark.django_db(transaction=True)  # real commits: the version raised by one, noted
+def test_with_redis_a_worker_checks_the_pages_it_has_by_itself_after_a_write(
+    world, plan, client_for, version_in
+):
+    """After a write, a worker serves the pages it has that read nothing the write changed,
+    by what it noted itself: even with the shared copies and notes of the pages gone."""
+    import redis
+
+    from effekt.followup import services as followup
+
+    if version_in != "redis":
+        pytest.skip("the Redis runs only")
+    client = client_for(world.users["executive_office"])
+    chain = "/malkedja/?year=2017"
+    assert state(client.get(chain)) == "miss"
+    shared = redis.Redis.from_url(REDIS_URL)
+    pages = [k for k in shared.scan_iter("effekt-test-*") if b"page:" in k]
+    assert pages and shared.delete(*pages) == len(pages)  # the page and where it is noted
+    followup.cycle_create(user=world.users["executive_office"], year=2017)  # no goal chain table
+    response = client.get(chain)
+    assert state(response) == "hit" and "Socialnämnden" in page(response)
+    services.plan_update(
+        user=world.users["organisation_editor"], plan=plan, data={"direction": "Ny riktning"}
+    )
+    assert state(client.get(chain)) == "miss"
+
+
 def test_a_connection_made_while_a_page_is_made_keeps_noting_writes(db):
     """A new worker's first query may come while a page is made, inside the page's reads: the
     connection made then gets its note of writes first in its list, and keeps it after the

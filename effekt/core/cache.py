@@ -278,16 +278,25 @@ def _changed_since(using, made, now, tables) -> bool:
     if shared is None or not 0 < now - made <= CHANGES_LOOKED_AT:
         return True
     keys = [_change_key(using, number) for number in range(made + 1, now + 1)]
-    try:
-        notes = shared.get_many(keys)
-    except Exception:  # noqa: BLE001 - see above
-        return True
-    if len(notes) != len(keys):
-        return True
+    missing = [key for key in keys if key not in _notes_here]
+    if missing:
+        try:
+            found = shared.get_many(missing)
+        except Exception:  # noqa: BLE001 - see above
+            return True
+        if len(_notes_here) > 10_000:
+            _notes_here.clear()
+        _notes_here.update(found)  # a note, once written, never changes
+        if len(found) != len(missing):
+            return True
     return any(
         note == "*" or any(_touches(written, tables) for written in note.split())
-        for note in notes.values()
+        for note in (_notes_here[key] for key in keys)
     )
+
+
+# What this process has read of the notes (each read once, for every page it checks).
+_notes_here: dict = {}
 
 
 # Set by the middleware while a request is handled: did the request itself write?
@@ -737,6 +746,16 @@ def _shared_page(key):
         return None
 
 
+def _shared_pages(keys) -> dict:
+    """The entries of `keys` the workers share ({} if Redis cannot be reached)."""
+    store = _page_store()
+    try:
+        return store.get_many(keys)
+    except Exception:  # noqa: BLE001 - see _shared_page
+        logger.warning("Shared page store unreachable: the page is made here.", exc_info=True)
+        return {}
+
+
 def _share_page(key, entry, timeout):
     store = _page_store()
     if store is None:
@@ -848,7 +867,11 @@ def _remember(cache, digest, questions):
 
 def _lookup(cache, digest, version, person):
     """The page kept for this requester, or None; and the keys it may be under, one per set of
-    questions asked lately (this worker's list first, then the one all workers share)."""
+    questions asked lately (this worker's list first, then the one all workers share). Looked for
+    here first (a page of this version, then one of an earlier version still right), then in the
+    store the workers share, in one round trip: the page under this version, the question sets
+    and where the pages last made for them are noted (after a save, each worker checks a page
+    without asking Redis again for what the save wrote: `_changed_since`)."""
 
     def keys_under(question_sets):
         return [page_key(digest, version, q, person.answers(q)) for q in question_sets]
@@ -856,16 +879,26 @@ def _lookup(cache, digest, version, person):
     index = f"questions:{digest}"
     known = cache.get(index) or []
     keys = keys_under(known)
-    entry = _found(cache, keys)
-    if entry is None and _page_store() is not None:
-        shared = _shared_page(index) or []
-        if shared and shared != known:
-            cache.set(index, shared)
-            known = shared
-            keys = keys_under(shared)
-            entry = _found(cache, keys)
-        if entry is None:
-            entry = _unchanged(cache, digest, version, person, known)
+    entry = _found(cache, keys, shared=False) or _unchanged(
+        cache, digest, version, person, known, shared=False
+    )
+    if entry is not None or _page_store() is None:
+        return entry, keys
+    latest_keys = [_latest_key(digest, version, q, person.answers(q)) for q in known]
+    noted = _shared_pages([*keys, index, *latest_keys])
+    entry = next((noted[key] for key in keys if key in noted), None)
+    if entry is not None:
+        cache.set(next(key for key in keys if key in noted), entry)
+        return entry, keys
+    shared = noted.get(index) or []
+    if shared and shared != known:
+        cache.set(index, shared)
+        known = shared
+        keys = keys_under(shared)
+        entry = _found(cache, keys)
+        noted = None  # the notes of the other question sets are read one by one
+    if entry is None:
+        entry = _unchanged(cache, digest, version, person, known, shared=True, noted=noted)
     return entry, keys
 
 
@@ -874,37 +907,54 @@ def _latest_key(digest, version, questions, answers):
     return "latest-" + page_key(digest, version[1:], questions, answers)
 
 
-def _unchanged(cache, digest, version, person, question_sets):
+# Per latest key, the page this process last found right: (version checked, key, tables).
+_latest_here: dict = {}
+
+
+def _note_latest(latest_key, latest):
+    if len(_latest_here) > 20_000:
+        _latest_here.clear()
+    _latest_here[latest_key] = latest
+
+
+def _unchanged(cache, digest, version, person, question_sets, *, shared, noted=None):
     """With Redis: the page made for this requester's answers under an earlier data version, if
-    no write since changed a table its making read (`_changed_since`); else None. Found right,
-    it is noted as right under this version too, and kept here under its key for it."""
+    no write since changed what its making read (`_changed_since`); else None. Found by what this
+    process noted or, with `shared`, by the note all workers share (read already: `noted`; else
+    read here), which a page found right updates, so that the others need not check it again."""
     for questions in question_sets:
         answers = person.answers(questions)
         latest_key = _latest_key(digest, version, questions, answers)
-        latest = _shared_page(latest_key)
+        latest = _latest_here.get(latest_key)
+        if shared and (latest is None or latest[0] != version[0]):
+            found = noted.get(latest_key) if noted is not None else _shared_page(latest_key)
+            latest = found or latest
         if latest is None:
             continue
         checked, key, tables = latest
         if checked != version[0]:
             if _changed_since(DEFAULT_DB_ALIAS, checked, version[0], tables):
                 continue
-            _share_page(latest_key, (version[0], key, tables), cache.default_timeout)
-        entry = _found(cache, [key])
+            latest = (version[0], key, tables)
+            if shared:
+                _share_page(latest_key, latest, cache.default_timeout)
+        entry = _found(cache, [key], shared=shared)
         if entry is not None:
-            cache.set(page_key(digest, version, questions, answers), entry)
+            _note_latest(latest_key, latest)
             return entry
     return None
 
 
-def _found(cache, keys):
-    """The first of `keys` kept here or, with REDIS_URL, by any worker (then kept here too)."""
+def _found(cache, keys, *, shared=True):
+    """The first of `keys` kept here or, with REDIS_URL and `shared`, by any worker (then kept
+    here too)."""
     if not keys:
         return None
     here = cache.get_many(keys)
     for key in keys:
         if key in here:
             return here[key]
-    store = _page_store()
+    store = _page_store() if shared else None
     if store is None:
         return None
     try:
@@ -1029,11 +1079,10 @@ class PageCacheMiddleware:
             cache.set(key, entry)
             _share_page(key, entry, cache.default_timeout)
             _remember(cache, digest, questions)
-            _share_page(
-                _latest_key(digest, version, questions, answers),
-                (version[0], key, reads.tables(questions)),
-                cache.default_timeout,
-            )
+            latest_key = _latest_key(digest, version, questions, answers)
+            latest = (version[0], key, reads.tables(questions))
+            _share_page(latest_key, latest, cache.default_timeout)
+            _note_latest(latest_key, latest)
             response = _response(request, entry, person)  # compressed once, for all
         elif recorder.name_read and not response.streaming:
             response.content = response.content.replace(
