@@ -277,26 +277,40 @@ def _changed_since(using, made, now, tables) -> bool:
     shared = _shared_store()
     if shared is None or not 0 < now - made <= CHANGES_LOOKED_AT:
         return True
+    _forget_if_restarted(using, now)
     keys = [_change_key(using, number) for number in range(made + 1, now + 1)]
-    missing = [key for key in keys if key not in _notes_here]
-    if missing:
+    notes = {key: _notes_here[key] for key in keys if key in _notes_here}
+    if len(notes) != len(keys):
         try:
-            found = shared.get_many(missing)
+            found = shared.get_many([key for key in keys if key not in notes])
         except Exception:  # noqa: BLE001 - see above
             return True
         if len(_notes_here) > 10_000:
             _notes_here.clear()
-        _notes_here.update(found)  # a note, once written, never changes
-        if len(found) != len(missing):
+        _notes_here.update(found)  # a note, once written, never changes (its number is new)
+        notes.update(found)
+        if len(notes) != len(keys):
             return True
     return any(
         note == "*" or any(_touches(written, tables) for written in note.split())
-        for note in (_notes_here[key] for key in keys)
+        for note in notes.values()
     )
 
 
-# What this process has read of the notes (each read once, for every page it checks).
+# What this process has read of the notes (each read once, for every page it checks), and the
+# highest data version it has checked pages under, per database.
 _notes_here: dict = {}
+_highest_here: dict = {}
+
+
+def _forget_if_restarted(using, now):
+    """A number lower than one seen before: a Redis that came back with an old copy of its data
+    (deployment.md: run it without persistence). The numbers after it may be used again for
+    other writes, so what this process noted under them no longer holds."""
+    if now < _highest_here.get(using, now):
+        _notes_here.clear()
+        _latest_here.clear()
+    _highest_here[using] = now
 
 
 # Set by the middleware while a request is handled: did the request itself write?
@@ -497,8 +511,8 @@ def concerning(**facts):
 def reading(*filters):
     """Every row the queries in the block read (of tables written in a `concerning`) is one of
     which one of `filters` ({name: values}) is true."""
-    if not filters or not all(filters):
-        raise ValueError("reading() needs at least one filter, each of at least one fact")
+    if not filters or not all(f and all(f.values()) for f in filters):
+        raise ValueError("reading() needs filters, each of facts with at least one value")
     frozen = frozenset(
         frozenset((name, frozenset(map(str, values))) for name, values in f.items())
         for f in filters
@@ -907,14 +921,18 @@ def _latest_key(digest, version, questions, answers):
     return "latest-" + page_key(digest, version[1:], questions, answers)
 
 
-# Per latest key, the page this process last found right: (version checked, key, tables).
+# Per latest key, the page this process last found right: (version checked, key, tables, the
+# version the shared note said then). A page found right here is said so to the others once in
+# SHARE_EVERY versions: their checks stay within CHANGES_LOOKED_AT, without a write to Redis per
+# page and worker after every save.
 _latest_here: dict = {}
+SHARE_EVERY = 50
 
 
-def _note_latest(latest_key, latest):
+def _note_latest(latest_key, latest, told):
     if len(_latest_here) > 20_000:
         _latest_here.clear()
-    _latest_here[latest_key] = latest
+    _latest_here[latest_key] = (*latest, told)
 
 
 def _unchanged(cache, digest, version, person, question_sets, *, shared, noted=None):
@@ -922,25 +940,30 @@ def _unchanged(cache, digest, version, person, question_sets, *, shared, noted=N
     no write since changed what its making read (`_changed_since`); else None. Found by what this
     process noted or, with `shared`, by the note all workers share (read already: `noted`; else
     read here), which a page found right updates, so that the others need not check it again."""
+    now = version[0]
     for questions in question_sets:
         answers = person.answers(questions)
         latest_key = _latest_key(digest, version, questions, answers)
-        latest = _latest_here.get(latest_key)
-        if shared and (latest is None or latest[0] != version[0]):
+        latest, told = None, None
+        if latest_key in _latest_here:
+            *latest, told = _latest_here[latest_key]
+        if shared and (latest is None or latest[0] != now):
             found = noted.get(latest_key) if noted is not None else _shared_page(latest_key)
-            latest = found or latest
+            if found is not None:
+                latest, told = found, found[0]
         if latest is None:
             continue
         checked, key, tables = latest
-        if checked != version[0]:
-            if _changed_since(DEFAULT_DB_ALIAS, checked, version[0], tables):
+        if checked != now:
+            if _changed_since(DEFAULT_DB_ALIAS, checked, now, tables):
                 continue
-            latest = (version[0], key, tables)
-            if shared:
+            latest = (now, key, tables)
+            if shared or now - told >= SHARE_EVERY:
                 _share_page(latest_key, latest, cache.default_timeout)
+                told = now
         entry = _found(cache, [key], shared=shared)
         if entry is not None:
-            _note_latest(latest_key, latest)
+            _note_latest(latest_key, latest, told)
             return entry
     return None
 
@@ -1082,7 +1105,7 @@ class PageCacheMiddleware:
             latest_key = _latest_key(digest, version, questions, answers)
             latest = (version[0], key, reads.tables(questions))
             _share_page(latest_key, latest, cache.default_timeout)
-            _note_latest(latest_key, latest)
+            _note_latest(latest_key, latest, version[0])
             response = _response(request, entry, person)  # compressed once, for all
         elif recorder.name_read and not response.streaming:
             response.content = response.content.replace(
