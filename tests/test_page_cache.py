@@ -1041,6 +1041,32 @@ def test_with_redis_a_full_memory_of_notes_is_emptied_without_losing_the_ones_in
     assert len(cache._notes_here) == 1  # emptied, then the note read now
 
 
+@pytest.mark.django_db(transaction=True)  # real commits: the version raised by one, noted
+def test_with_redis_a_lower_version_empties_what_the_worker_kept(
+    world, plan, client_for, version_in
+):
+    """A Redis back with an old copy of its data hands out numbers used before: a worker that
+    sees a number lower than one it has seen forgets what it kept under them."""
+    from effekt.followup import services as followup
+
+    if version_in != "redis":
+        pytest.skip("the Redis runs only")
+    office = world.users["executive_office"]
+    client = client_for(office)
+    chain = "/malkedja/?year=2017"
+    assert state(client.get(chain)) == "miss"
+    made = cache.current_version()
+    followup.cycle_create(user=office, year=2017)
+    assert state(client.get(chain)) == "hit"  # checked here under made + 1
+    caches["shared"].set(cache._shared_key("default"), made, timeout=None)  # the old copy
+    client.get(chain)
+    services.plan_update(
+        user=world.users["organisation_editor"], plan=plan, data={"direction": "Ny"}
+    )
+    assert cache.current_version() == made + 1  # the number used before, for another write
+    assert state(client.get(chain)) == "miss"  # the plans' table was written under it
+
+
 def test_a_connection_made_while_a_page_is_made_keeps_noting_writes(db):
     """A new worker's first query may come while a page is made, inside the page's reads: the
     connection made then gets its note of writes first in its list, and keeps it after the

@@ -277,7 +277,6 @@ def _changed_since(using, made, now, tables) -> bool:
     shared = _shared_store()
     if shared is None or not 0 < now - made <= CHANGES_LOOKED_AT:
         return True
-    _forget_if_restarted(using, now)
     keys = [_change_key(using, number) for number in range(made + 1, now + 1)]
     notes = {key: _notes_here[key] for key in keys if key in _notes_here}
     if len(notes) != len(keys):
@@ -303,13 +302,14 @@ _notes_here: dict = {}
 _highest_here: dict = {}
 
 
-def _forget_if_restarted(using, now):
+def _forget_if_restarted(cache, using, now):
     """A number lower than one seen before: a Redis that came back with an old copy of its data
     (deployment.md: run it without persistence). The numbers after it may be used again for
-    other writes, so what this process noted under them no longer holds."""
+    other writes, so what this process keeps under them no longer holds: its pages too."""
     if now < _highest_here.get(using, now):
         _notes_here.clear()
         _latest_here.clear()
+        cache.clear()
     _highest_here[using] = now
 
 
@@ -890,6 +890,8 @@ def _lookup(cache, digest, version, person):
     def keys_under(question_sets):
         return [page_key(digest, version, q, person.answers(q)) for q in question_sets]
 
+    if _page_store() is not None:
+        _forget_if_restarted(cache, DEFAULT_DB_ALIAS, version[0])
     index = f"questions:{digest}"
     known = cache.get(index) or []
     keys = keys_under(known)
