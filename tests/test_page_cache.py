@@ -948,6 +948,17 @@ def test_a_filter_or_a_fact_that_cannot_be_kept_is_refused(db):
         pass
 
 
+def _goal_chain_made(world, client_for, version_in):
+    """The Redis runs only: the office's client, having made the goal chain of 2017."""
+    if version_in != "redis":
+        pytest.skip("the Redis runs only")
+    office = world.users["executive_office"]
+    client = client_for(office)
+    chain = "/malkedja/?year=2017"
+    assert state(client.get(chain)) == "miss"
+    return office, client, chain
+
+
 @pytest.mark.django_db(transaction=True)  # real commits: the version raised by one, noted
 def test_with_redis_a_worker_checks_the_pages_it_has_by_itself_after_a_write(
     world, plan, client_for, version_in
@@ -956,11 +967,7 @@ def test_with_redis_a_worker_checks_the_pages_it_has_by_itself_after_a_write(
     by what it noted itself: even with the shared copies and notes of the pages gone."""
     from effekt.followup import services as followup
 
-    if version_in != "redis":
-        pytest.skip("the Redis runs only")
-    client = client_for(world.users["executive_office"])
-    chain = "/malkedja/?year=2017"
-    assert state(client.get(chain)) == "miss"
+    _office, client, chain = _goal_chain_made(world, client_for, version_in)
     store = caches["shared"]
     shared = store._cache.get_client()
     pages = [k for k in shared.scan_iter(f"{store.key_prefix}:*") if b"page:" in k]
@@ -1026,12 +1033,7 @@ def test_with_redis_a_full_memory_of_notes_is_emptied_without_losing_the_ones_in
     notes that check has read already still count."""
     from effekt.followup import services as followup
 
-    if version_in != "redis":
-        pytest.skip("the Redis runs only")
-    office = world.users["executive_office"]
-    client = client_for(office)
-    chain = "/malkedja/?year=2017"
-    assert state(client.get(chain)) == "miss"
+    office, client, chain = _goal_chain_made(world, client_for, version_in)
     followup.cycle_create(user=office, year=2017)
     first = cache._change_key("default", cache.current_version())
     cache._notes_here.update({f"unrelated:{n}": "*" for n in range(10_001)})
@@ -1049,12 +1051,7 @@ def test_with_redis_a_lower_version_empties_what_the_worker_kept(
     sees a number lower than one it has seen forgets what it kept under them."""
     from effekt.followup import services as followup
 
-    if version_in != "redis":
-        pytest.skip("the Redis runs only")
-    office = world.users["executive_office"]
-    client = client_for(office)
-    chain = "/malkedja/?year=2017"
-    assert state(client.get(chain)) == "miss"
+    office, client, chain = _goal_chain_made(world, client_for, version_in)
     made = cache.current_version()
     followup.cycle_create(user=office, year=2017)
     assert state(client.get(chain)) == "hit"  # checked here under made + 1
