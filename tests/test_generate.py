@@ -4,7 +4,7 @@ the start page's coverage, and the health endpoints for load balancers."""
 import pytest
 from django.core.management import CommandError, call_command
 
-from effekt.followup.models import Compilation, GoalAssessment, Period, Report
+from effekt.followup.models import Assessment, Compilation, GoalAssessment, Period, Report
 from effekt.goals import selectors
 from effekt.goals.models import Plan
 from effekt.indicators.models import Indicator, Measurement
@@ -36,6 +36,11 @@ def test_generates_every_part_consistently(generated):
     assert not GoalAssessment.objects.filter(
         report__status=Report.Status.ACCEPTED, assessment=""
     ).exists()
+    # reasons and actions where a goal is not fulfilled, none where it is (the report form's rule)
+    accepted = GoalAssessment.objects.filter(report__status=Report.Status.ACCEPTED)
+    assert not accepted.filter(assessment=Assessment.NOT_FULFILLED, reasons="").exists()
+    assert not accepted.filter(assessment=Assessment.FULFILLED).exclude(reasons="").exists()
+    assert accepted.filter(assessment=Assessment.FULFILLED).exists()
     adopted = Compilation.objects.filter(status=Compilation.Status.ADOPTED)
     assert adopted.count() == 18  # both periods of the nine past years
     for compilation in adopted:

@@ -106,14 +106,17 @@ def _reports(gen, period):
     for report, plan in rows:
         blank = report.status == Status.DRAFT and gen.rng.random() < 0.5
         for goal in gen.effect_goals[plan.pk]:
+            assessment = "" if blank else gen.rng.choice(ASSESSMENTS)
+            # reasons and actions where the goal is not fulfilled, as the report form asks
+            explained = assessment in (Assessment.PARTLY, Assessment.NOT_FULFILLED)
             assessments.append(
                 GoalAssessment(
                     report=report,
                     effect_goal=goal,
-                    assessment="" if blank else gen.rng.choice(ASSESSMENTS),
+                    assessment=assessment,
                     analysis="" if blank else gen.text(3),
-                    reasons="" if blank else gen.text(1),
-                    actions="" if blank else gen.text(1),
+                    reasons=gen.text(1) if explained else "",
+                    actions=gen.text(1) if explained else "",
                 )
             )
         for assignment in gen.assignments_of.get((report.organisation_id, period.cycle.year), ()):
