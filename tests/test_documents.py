@@ -580,3 +580,49 @@ def test_a_pdf_is_printed_again_only_when_its_html_changes(world, year, editor, 
     assert again.startswith(b"%PDF-1") and again != first  # the HTML changed: printed anew
     with translation.override("sv"):
         assert key() != kept and store.get(key()) == again
+
+
+ONE_THREAD = """
+import os, threading, django
+django.setup()
+from effekt.documents import pdf
+assert threading.active_count() == 1  # as in a gunicorn worker
+here = str(os.getpid()).encode()
+assert pdf.in_child(lambda: str(os.getpid()).encode()) != here
+try:
+    pdf.in_child(lambda: str(1 / 0).encode())
+except pdf.ChildFailed as failed:
+    assert "ZeroDivisionError" in str(failed), failed
+else:
+    raise AssertionError("no ChildFailed")
+printed = pdf._print("<html lang='sv'><body><h1>Rubrik</h1></body></html>")
+assert printed.startswith(b"%PDF-") and printed.rstrip().endswith(b"%%EOF")
+print("printed in a child")
+"""
+
+
+def test_documents_are_printed_in_a_child_process_where_the_server_has_one_thread():
+    """A process with one thread (a gunicorn worker; a fresh one, since the test run has threads
+    of its own) prints in a child, its memory and collector untouched; what fails in the child
+    fails in the parent, with its cause. A process with more threads prints itself."""
+    import os
+    import subprocess
+    import sys
+    import threading
+
+    from effekt.documents import pdf
+
+    ran = subprocess.run(
+        [sys.executable, "-c", ONE_THREAD], capture_output=True, text=True, timeout=120
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip() == "printed in a child"
+
+    done = threading.Event()
+    another = threading.Thread(target=done.wait, args=(5,))
+    another.start()
+    try:
+        assert pdf.in_child(lambda: str(os.getpid()).encode()) == str(os.getpid()).encode()
+    finally:
+        done.set()
+        another.join()
