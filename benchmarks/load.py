@@ -13,7 +13,8 @@
    SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, SECURE_SSL_REDIRECT=false; every request says
    `X-Forwarded-Proto: https`, as a TLS-terminating load balancer would, and accepts gzip, as
    every browser does), 2 × cores + 1 workers, the page cache's data version in Redis
-   (REDIS_URL, `--redis-url`; "" keeps it in PostgreSQL).
+   (REDIS_URL, `--redis-url`; "" keeps it in PostgreSQL), 5,000 pages kept in each worker's
+   memory (`EFFEKT_PAGE_CACHE_ENTRIES`, as docs/deployment.md advises for thousands of people).
 3. Signs in an executive-office user and an organisation editor (sessions created directly) and
    gives the office an API token; checks that every page answers 200 to them (not a redirect to
    the sign-in page).
@@ -157,6 +158,9 @@ def server_environment(args, var_dir):
         "REDIS_URL": args.redis_url,
         "EFFEKT_VAR_DIR": str(var_dir),
         "LOG_LEVEL": "WARNING",
+        # per worker, as docs/deployment.md advises for thousands of signed-in people: the start
+        # pages of the generated municipality's 700 sets of rights do not fit in the default 500
+        "EFFEKT_PAGE_CACHE_ENTRIES": os.environ.get("EFFEKT_PAGE_CACHE_ENTRIES", "5000"),
     }
 
 
@@ -647,6 +651,7 @@ def markdown(args, info, counts, rows, documents):
         f"Measured {time.strftime('%Y-%m-%d %H:%M %Z')} with `benchmarks/load.py` "
         f"(gunicorn, {args.workers} workers, production settings, PostgreSQL"
         + (", the data version in Redis" if args.redis_url else "")
+        + f", {os.environ.get('EFFEKT_PAGE_CACHE_ENTRIES', '5000')} pages kept per worker"
         + "; wrk over loopback, "
         f"{args.duration} s per page and level; the runs: "
         + ", ".join(mode_name(args, mode) for mode in args.cache.split(",") if mode)
