@@ -583,10 +583,12 @@ def test_a_pdf_is_printed_again_only_when_its_html_changes(world, year, editor, 
 
 
 ONE_THREAD = """
-import os, threading, django
+import gc, os, threading, django
 django.setup()
 from effekt.documents import pdf
 assert threading.active_count() == 1  # as in a gunicorn worker
+forks, fork = [], os.fork
+os.fork = lambda: forks.append(1) or fork()
 here = str(os.getpid()).encode()
 assert pdf.in_child(lambda: str(os.getpid()).encode()) != here
 try:
@@ -597,14 +599,23 @@ else:
     raise AssertionError("no ChildFailed")
 printed = pdf._print("<html lang='sv'><body><h1>Rubrik</h1></body></html>")
 assert printed.startswith(b"%PDF-") and printed.rstrip().endswith(b"%%EOF")
+assert len(forks) == 3 and gc.isenabled()  # each in a child; the collector as it was
+def refused():
+    raise OSError("no processes to spare")
+os.fork = refused
+assert pdf.in_child(lambda: str(os.getpid()).encode()) == here  # done here instead
+os.fork = lambda: forks.append(1) or fork()
+assert pdf.in_child(lambda: str(os.getpid()).encode()) == here  # and here from then on
+assert len(forks) == 3
 print("printed in a child")
 """
 
 
-def test_documents_are_printed_in_a_child_process_where_the_server_has_one_thread():
+def test_documents_are_printed_in_a_child_process_where_the_server_has_one_thread(monkeypatch):
     """A process with one thread (a gunicorn worker; a fresh one, since the test run has threads
-    of its own) prints in a child, its memory and collector untouched; what fails in the child
-    fails in the parent, with its cause. A process with more threads prints itself."""
+    of its own) prints in a child, its collector as it was; what fails in the child fails in the
+    parent, with its cause; once the work has run in the process itself (a fork refused), it
+    always does. A process with more threads does the work itself."""
     import os
     import subprocess
     import sys
@@ -612,8 +623,13 @@ def test_documents_are_printed_in_a_child_process_where_the_server_has_one_threa
 
     from effekt.documents import pdf
 
+    monkeypatch.setattr(pdf, "_worked_here", False)
     ran = subprocess.run(
-        [sys.executable, "-c", ONE_THREAD], capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", ONE_THREAD],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=settings.BASE_DIR,
     )
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.strip() == "printed in a child"

@@ -12,6 +12,7 @@ indicators are read on). A server prints a document once however many ask for it
 time (`_one_print_at_a_time`), in a child process of its own where it can (`in_child`).
 """
 
+import ctypes
 import fcntl
 import gc
 import hashlib
@@ -130,7 +131,8 @@ _collector_was_enabled = False
 
 @contextmanager
 def _collector_paused():
-    """Python's cyclic garbage collector off while a document is printed.
+    """Python's cyclic garbage collector off while a document is printed in this process (a
+    threaded server: `in_child`).
 
     Printing builds a tree of tens of thousands of boxes that lives until the end, and every
     collection set off on the way walks all of it again: in a plain process a third of the
@@ -170,41 +172,50 @@ def in_child(work) -> bytes:
 
     Printing the whole municipality's compilation leaves 725,000 Python objects in reference
     cycles that only the garbage collector frees: collecting them took 0.6 s after every print,
-    and the process kept the memory of the print's peak ever after (410 MB, against 190 MB when
-    the print is made in a child).
-    A child forked from the worker starts with all it has loaded (Django, the fonts WeasyPrint
-    found), prints with its collector off, sends the bytes through a pipe and ends without
-    freeing anything: the system takes back its memory at once. Forking costs a few
-    milliseconds. Only a process with one thread forks (a thread holding a lock at the moment of
-    the fork would leave it held in the child for ever): a gunicorn worker (sync) and the
-    command line do; elsewhere, and where the system cannot fork, the work runs here. An
-    exception in the child is raised here as `ChildFailed` with the child's traceback."""
-    if not hasattr(os, "fork") or threading.active_count() > 1:
+    and a process that prints keeps the memory of the print's peak ever after (410 MB, against
+    190 MB for one whose prints are made in children). A child forked from the worker starts
+    with all the worker has loaded (Django, WeasyPrint, the templates), prints with its
+    collector off, sends the bytes through a pipe and ends without freeing anything: the system
+    takes its memory back at once. The peak is no lower (the child's pages add to the
+    worker's); what the worker keeps afterwards is. Forking costs a few milliseconds.
+
+    Only a process with one Python thread forks (gunicorn's sync workers, the command line): a
+    thread holding a lock at the moment of the fork would leave it held in the child for ever.
+    The same holds for threads the work itself starts (Pango loads fonts in threads of its
+    own): a process in which the work has run once (a threaded server, a fork refused) does all
+    later work itself. An exception in the child is raised here as `ChildFailed` with the
+    child's traceback; the child is killed if this process is interrupted or dies."""
+    global _worked_here
+    if _worked_here or not hasattr(os, "fork") or threading.active_count() > 1:
+        _worked_here = True
         return work()
     read, write = os.pipe()
+    parent = os.getpid()
     try:
         pid = os.fork()
     except OSError:  # no memory or processes to spare: the work is done here
         os.close(read)
         os.close(write)
+        _worked_here = True
         return work()
     if pid == 0:  # the child: whatever happens, it ends here, without unwinding the parent's stack
         code = 1
         try:
+            _die_with(parent)
             os.close(read)
             gc.disable()  # what the work leaves goes with the process
             try:
-                answer, done = work(), True
+                answer = work()
+                with open(write, "wb", closefd=False) as pipe:
+                    pipe.write(answer)
+                code = 0
             except BaseException:
-                answer, done = traceback.format_exc().encode(), False
-            with open(write, "wb") as pipe:
-                pipe.write(answer)
-            code = 0 if done else 1
+                os.write(write, traceback.format_exc().encode()[-CHILD_ERROR_BYTES:])
         finally:
             os._exit(code)
-    os.close(write)
     try:
         with open(read, "rb") as pipe:
+            os.close(write)
             answer = pipe.read()
     except BaseException:  # the worker stopped (a timeout, a signal): the child goes too
         os.kill(pid, signal.SIGKILL)
@@ -212,21 +223,40 @@ def in_child(work) -> bytes:
     finally:
         _pid, status = os.waitpid(pid, 0)
     code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        raise ChildFailed(
-            f"the child process ended with {code}:\n{answer.decode(errors='replace')}"
-        )
+    if code != 0:  # the end of what it wrote: its traceback (a PDF cut short before it)
+        said = answer[-CHILD_ERROR_BYTES:].decode(errors="replace")
+        raise ChildFailed(f"the child process ended with {code}:\n{said}")
     return answer
 
 
+_worked_here = False
+CHILD_ERROR_BYTES = 8_000
+
+
+def _die_with(parent):
+    """On Linux, the child is killed when the worker dies (gunicorn kills a worker that
+    overruns its timeout or does not stop in time): it does not go on printing for nobody with
+    the worker's sockets and the print's lock (`_one_print_at_a_time`) open."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the child ends when it has printed
+        return
+    if os.getppid() != parent:  # died before that call
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
 def _print(text: str) -> bytes:
-    def here():
+    def printed():
+        # in a child the collector is off already and stays off; printed here (a threaded
+        # server), the document and its boxes are unreachable once this returns, before the
+        # collector is back on: its first collection frees their cycles, not keeps them
         with _collector_paused():
-            # the document and its boxes are unreachable once this returns, before the collector
-            # is back on: its first collection frees their cycles, not keeps them
             return _print_here(text)
 
-    return in_child(here)
+    return in_child(printed)
 
 
 @contextmanager
