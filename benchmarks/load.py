@@ -63,6 +63,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/effekt_bench"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
+# pages kept in each worker's memory, as docs/deployment.md advises for thousands of signed-in
+# people: the start pages of the generated municipality's 700 sets of rights do not fit in 500
+PAGES_KEPT = os.environ.get("EFFEKT_PAGE_CACHE_ENTRIES", "5000")
 LUA = Path(__file__).with_name("wrk_report.lua")
 P95_TARGET_MS, SHARE_TARGET, PDF_TARGET_S = 50.0, 0.5, 5.0
 TRIVIAL = "trivial view (/health/live)"
@@ -158,9 +161,7 @@ def server_environment(args, var_dir):
         "REDIS_URL": args.redis_url,
         "EFFEKT_VAR_DIR": str(var_dir),
         "LOG_LEVEL": "WARNING",
-        # per worker, as docs/deployment.md advises for thousands of signed-in people: the start
-        # pages of the generated municipality's 700 sets of rights do not fit in the default 500
-        "EFFEKT_PAGE_CACHE_ENTRIES": os.environ.get("EFFEKT_PAGE_CACHE_ENTRIES", "5000"),
+        "EFFEKT_PAGE_CACHE_ENTRIES": PAGES_KEPT,
     }
 
 
@@ -651,7 +652,7 @@ def markdown(args, info, counts, rows, documents):
         f"Measured {time.strftime('%Y-%m-%d %H:%M %Z')} with `benchmarks/load.py` "
         f"(gunicorn, {args.workers} workers, production settings, PostgreSQL"
         + (", the data version in Redis" if args.redis_url else "")
-        + f", {os.environ.get('EFFEKT_PAGE_CACHE_ENTRIES', '5000')} pages kept per worker"
+        + f", {PAGES_KEPT} pages kept per worker"
         + "; wrk over loopback, "
         f"{args.duration} s per page and level; the runs: "
         + ", ".join(mode_name(args, mode) for mode in args.cache.split(",") if mode)
