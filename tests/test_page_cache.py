@@ -82,6 +82,13 @@ def another_worker():
     caches[cache.CACHE_ALIAS].clear()
     cache._latest_here.clear()
     cache._notes_here.clear()
+    cache.forget_known_versions()
+
+
+def redis_restarted():
+    """What a restart of Redis does to the workers besides what it keeps: their connections
+    break, the subscriptions to the writes too (each worker then reads the versions anew)."""
+    caches["shared"]._cache.get_client().client_kill_filter(_type="pubsub")
 
 
 def version_queries(version_in):
@@ -721,8 +728,121 @@ def test_a_redis_that_lost_the_version_serves_no_old_page(world, plan, client_fo
     client.get(url)
     assert state(client.get(url)) == "hit"
     caches["shared"].delete(cache._shared_key("default"))  # a restarted Redis keeps nothing
+    redis_restarted()
     assert state(client.get(url)) == "miss"
     assert state(client.get(url)) == "hit"
+
+
+# Versions known in each process (Redis) ---------------------------------------------------------
+
+
+def another_process_writes():
+    """A write as another process makes it, before its message arrives: the data version raised
+    and noted as a write of every table, nothing told to this process."""
+    store = caches["shared"]
+    number = store.incr(cache._shared_key("default"))
+    store.set(cache._change_key("default", number), "*")
+    return number
+
+
+def its_message_arrives():
+    """The message another process's write publishes, arrived here (waited for: not a sleep)."""
+    caches["shared"].publish(cache._channel("default"))
+    subscription = cache._known_here["default"].subscription
+    assert subscription._pubsub.connection.can_read(timeout=1)
+
+
+def _hit_twice(client, url, version_in):
+    if version_in != "redis":
+        pytest.skip("the Redis runs only")
+    assert state(client.get(url)) == "miss"
+    assert state(client.get(url)) == "hit"
+
+
+def test_with_redis_the_versions_are_read_anew_once_a_write_is_announced(
+    world, plan, client_for, version_in
+):
+    """A process keeps the versions it read until a write's message reaches it; the page then
+    asked for is made anew. After its subscription broke, it reads them on the next request and
+    subscribes again."""
+    client = client_for(world.users["organisation_editor"])
+    url = plan.get_absolute_url()
+    _hit_twice(client, url, version_in)
+    another_process_writes()
+    assert state(client.get(url)) == "hit"  # its message not here yet: as if asked before it
+    its_message_arrives()
+    assert state(client.get(url)) == "miss"
+    assert state(client.get(url)) == "hit"
+    redis_restarted()
+    another_process_writes()  # its message lost with the subscription
+    assert state(client.get(url)) == "miss"  # read anew, subscribed anew
+    another_process_writes()
+    assert state(client.get(url)) == "hit"  # subscribed again: the versions known once more
+    its_message_arrives()
+    assert state(client.get(url)) == "miss"
+
+
+def test_with_redis_known_versions_are_read_anew_after_a_second(
+    world, plan, client_for, version_in, monkeypatch
+):
+    """A subscription whose connection died without a word (no message ever comes again) keeps
+    the versions known no longer than VERSIONS_TRUSTED_SECONDS."""
+    client = client_for(world.users["organisation_editor"])
+    url = plan.get_absolute_url()
+    _hit_twice(client, url, version_in)
+    another_process_writes()
+    monkeypatch.setattr(cache, "VERSIONS_TRUSTED_SECONDS", 0)
+    assert state(client.get(url)) == "miss"
+
+
+def test_with_redis_a_process_writing_reads_the_versions_anew_at_once(
+    world, plan, client_for, version_in, monkeypatch
+):
+    client = client_for(world.users["reader"])
+    url = plan.get_absolute_url()
+    _hit_twice(client, url, version_in)
+    monkeypatch.setattr(caches["shared"], "publish", lambda channel: None)  # a slow message
+    services.plan_update(
+        user=world.users["organisation_editor"], plan=plan, data={"direction": "Genast"}
+    )
+    response = client.get(url)  # its own write forgot the versions
+    assert state(response) == "miss" and "Genast" in page(response)
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the versions raised by one
+def test_with_redis_the_writer_is_told_the_versions_and_is_served_no_page_before_them(
+    world, plan, client_for, version_in
+):
+    """A write's answer gives its writer the versions it raised (EFFEKT_SEEN_COOKIE_NAME); a process that
+    knows lower ones reads them anew for the writer's requests, not for others'."""
+    from django.conf import settings
+
+    editor = client_for(world.users["organisation_editor"])
+    reader = client_for(world.users["reader"])
+    url = plan.get_absolute_url()
+    _hit_twice(editor, url, version_in)
+    _hit_twice(reader, url, version_in)
+    response = editor.post(
+        f"/planer/{plan.pk}/andra/", {"responsibility": "", "direction": "Skrivet här"}
+    )
+    assert response.status_code == 302
+    told = response.cookies[settings.EFFEKT_SEEN_COOKIE_NAME]
+    data, access = cache.current_versions()
+    assert told.value == f"{data}.0"  # a plan: nothing who may do what is made of
+    assert told["httponly"] and told["samesite"] == "Lax" and told["max-age"] == 60
+    assert bool(told["secure"]) == settings.SESSION_COOKIE_SECURE
+    assert "Skrivet här" in page(editor.get(url))  # with the message after the save, once
+    assert state(editor.get(url)) == "miss" and state(reader.get(url)) == "miss"
+    assert state(editor.get(url)) == "hit" and state(reader.get(url)) == "hit"
+
+    # another process's write, its message still on the way; its writer's cookie says it
+    number = another_process_writes()
+    editor.cookies[settings.EFFEKT_SEEN_COOKIE_NAME] = f"{number}.0"
+    assert state(reader.get(url)) == "hit"  # as if asked before the write
+    assert state(editor.get(url)) == "miss"  # read anew: the writer's own write included
+    assert state(reader.get(url)) == "miss"  # read anew by then: the same for everyone
+    editor.cookies[settings.EFFEKT_SEEN_COOKIE_NAME] = "not.numbers"
+    assert state(editor.get(url)) == "hit"
 
 
 # Compressed pages -------------------------------------------------------------------------------
@@ -1056,6 +1176,7 @@ def test_with_redis_a_lower_version_empties_what_the_worker_kept(
     followup.cycle_create(user=office, year=2017)
     assert state(client.get(chain)) == "hit"  # checked here under made + 1
     caches["shared"].set(cache._shared_key("default"), made, timeout=None)  # the old copy
+    redis_restarted()
     client.get(chain)
     services.plan_update(
         user=world.users["organisation_editor"], plan=plan, data={"direction": "Ny"}

@@ -283,6 +283,7 @@ def test_production_cookies_are_secure_and_host_only():
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.LANGUAGE_COOKIE_NAME, "
+        "s.EFFEKT_SEEN_COOKIE_NAME, "
         "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.LANGUAGE_COOKIE_SECURE, "
         "s.SESSION_COOKIE_DOMAIN, s.CSRF_COOKIE_DOMAIN, s.SECURE_HSTS_SECONDS)"
     )
@@ -292,6 +293,7 @@ def test_production_cookies_are_secure_and_host_only():
         "__Host-effekt_session",
         "__Host-effekt_csrftoken",
         "__Host-effekt_language",
+        "__Host-effekt_seen",
         "True",
         "True",
         "True",

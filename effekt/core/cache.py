@@ -8,14 +8,17 @@ or, where several servers share a Redis (`REDIS_URL`, settings.EFFEKT_DATA_VERSI
   tokens, on every sign-out, and explicitly by the bulk paths that send no signals: the Kolada
   import, a backup import, the generated and the demo municipality, a migration);
 - a response is stored under the version read *before* its view read anything, and looked up
-  under the version current now.
+  under the version current now (with Redis: as this process last read it, until a write says
+  it raised it: "Versions known in each process" below).
 
 A write commits, then raises the version. A request that read the old version may store what it
 saw under the old number; once the new number is visible every request looks up under it, and
 whatever it then reads includes the write (each query sees everything committed before it
 began). So no response is ever served that misses a write committed before the version was
 read: the cache is as fresh as the database, on any number of servers, whatever cache backend
-(each process's memory, or a shared Redis). The version is raised outside the write's
+(each process's memory, or a shared Redis; with Redis, the version is read anew once the
+write's message has reached the process, at once by the process that wrote and for the person
+who wrote). The version is raised outside the write's
 transaction: a lock on the one row there would queue every write behind every other. If the
 shared Redis cannot be reached, requests are made anew (reading the version fails) and a write
 that cannot raise it is logged as an error: then pages kept before it may be served until they
@@ -65,6 +68,7 @@ import hashlib
 import json
 import logging
 import math
+import os
 import re
 import secrets
 import struct
@@ -168,10 +172,10 @@ def bump(using=DEFAULT_DB_ALIAS, *, at_random=False, access=True, tables=EVERY_T
     rows = (ROW, ACCESS_ROW) if access else (ROW,)
     shared = _shared_store()
     if shared is not None:
-        for row in rows:
-            raised = _bump_shared(shared, _shared_key(using, row), at_random)
-            if row == ROW and raised is not None:
-                _note_change(shared, using, raised, tables)
+        raised = [_bump_shared(shared, _shared_key(using, row), at_random) for row in rows]
+        if raised[0] is not None:
+            _note_change(shared, using, raised[0], tables)
+        _announce(shared, using, raised)
         return
     for row in rows:
         value = secrets.randbits(62) if at_random else F("value") + 1
@@ -247,6 +251,155 @@ def _bump_shared(shared, key, at_random):
         )
         _unnoted.set()  # what it wrote is not known to the next note: that says every table
     return None
+
+
+# Versions known in each process -----------------------------------------------------------------
+# With Redis, reading the versions is a round trip on every request, the most a hit costs. So
+# every write, once it has raised them (and noted what it wrote), publishes on a channel; each
+# process subscribes to it and keeps the versions it last read until a message arrives, its
+# subscription breaks, or VERSIONS_TRUSTED_SECONDS pass (a connection that died silently). A
+# process reads them anew after its own writes at once, and another's once their message has
+# reached it: in a network, well under a millisecond after the write's commit. A person who
+# wrote gets the numbers their write raised the versions to in a cookie (EFFEKT_SEEN_COOKIE_NAME), and a
+# process that knows lower ones reads them anew for their requests: their next page shows their
+# write, whichever server serves it. Serving a page under versions read earlier is as safe as
+# reading them earlier (see the top): the page holds every write up to them.
+
+VERSIONS_TRUSTED_SECONDS = 1.0
+SUBSCRIBE_AGAIN_SECONDS = 1.0
+SEEN_SECONDS = 60  # far longer than a message takes; after a restarted Redis' numbers, harmless
+
+
+class _Known:
+    """In one process, for one database: the versions last read, while they are known to hold."""
+
+    def __init__(self, store, using):
+        self.store = store
+        self.using = using
+        self.pid = os.getpid()
+        self.lock = threading.Lock()
+        self.subscription = None
+        self.versions = None
+        self.read_at = 0.0
+        self.subscribe_at = 0.0
+
+    def current(self, at_least):
+        with self.lock:
+            now = time.monotonic()
+            self._listen(now)
+            versions = self.versions
+            if (
+                versions is not None
+                and now - self.read_at < VERSIONS_TRUSTED_SECONDS
+                and (
+                    at_least is None or (versions[0] >= at_least[0] and versions[1] >= at_least[1])
+                )
+            ):
+                return versions
+            versions = _shared_versions(
+                self.store, [_shared_key(self.using, row) for row in (ROW, ACCESS_ROW)]
+            )
+            # kept only if read after the subscription was confirmed: every later write reaches it
+            self.versions = versions if self.subscription is not None else None
+            self.read_at = now
+            return versions
+
+    def forget(self):
+        with self.lock:
+            self.versions = None
+
+    def _listen(self, now):
+        if self.subscription is not None:
+            try:
+                if self.subscription.published():
+                    self.versions = None
+                return
+            except Exception:  # noqa: BLE001 - the client's own errors, as for the version
+                logger.warning("Page cache: the subscription to the writes broke.", exc_info=True)
+                self.close()
+        if now < self.subscribe_at or not hasattr(self.store, "subscribe"):
+            return
+        try:
+            self.subscription = self.store.subscribe(_channel(self.using))
+        except Exception:  # noqa: BLE001 - see above
+            logger.warning("Page cache: no subscription to the writes.", exc_info=True)
+            self.subscribe_at = now + SUBSCRIBE_AGAIN_SECONDS
+        self.versions = None
+
+    def close(self):
+        """Unsubscribed (once more on the next request): nothing known."""
+        subscription, self.subscription, self.versions = self.subscription, None, None
+        if subscription is not None and self.pid == os.getpid():
+            try:
+                subscription.close()
+            except Exception:  # noqa: BLE001 - see above
+                logger.debug("Page cache: closing a broken subscription failed.", exc_info=True)
+
+
+_known_here: dict = {}
+
+
+def _known(shared, using) -> _Known:
+    """This process's knowledge of the versions in the shared store (none inherited by a fork:
+    the parent's subscription is not the child's)."""
+    known = _known_here.get(using)
+    if known is None or known.store is not shared or known.pid != os.getpid():
+        known = _known_here[using] = _Known(shared, using)
+    return known
+
+
+def known_versions(using=DEFAULT_DB_ALIAS, at_least=None) -> tuple[int, int] | None:
+    """The versions as current_versions reads them, with Redis those known in this process while
+    no write has raised them since (nor any raised to at least `at_least`)."""
+    shared = _shared_store()
+    if shared is None:
+        return current_versions(using)
+    return _known(shared, using).current(at_least)
+
+
+def forget_known_versions():
+    """This process as a new one: nothing known, not subscribed (tests: another worker)."""
+    for known in _known_here.values():
+        known.close()
+    _known_here.clear()
+
+
+def _channel(using):
+    return f"changes:{_shared_key(using)}"
+
+
+# Set by the middleware while a request is handled: the versions its writes raised.
+_raised_here: ContextVar[SimpleNamespace | None] = ContextVar("raised_here", default=None)
+
+
+def _announce(shared, using, raised):
+    """After a raise: forgotten here, published to the others, and said to the writer."""
+    known = _known_here.get(using)
+    if known is not None:
+        known.forget()
+    publish = getattr(shared, "publish", None)  # without, every process reads them every time
+    try:
+        if publish is not None:
+            publish(_channel(using))
+    except Exception:  # noqa: BLE001 - see _shared_versions
+        logger.warning(
+            "A write could not be announced: other processes see it within %s s.",
+            VERSIONS_TRUSTED_SECONDS,
+            exc_info=True,
+        )
+    seen = _raised_here.get()
+    if seen is not None and None not in raised:
+        numbers = (raised[0], raised[1] if len(raised) > 1 else 0)
+        seen.versions = tuple(map(max, zip(seen.versions or (0, 0), numbers, strict=True)))
+
+
+def _at_least(request):
+    """The versions the requester's own writes raised (EFFEKT_SEEN_COOKIE_NAME), or None."""
+    value = request.COOKIES.get(settings.EFFEKT_SEEN_COOKIE_NAME, "")
+    data, _dot, access = value.partition(".")
+    if not (data.isdigit() and access.isdigit()):
+        return None
+    return int(data), int(access)
 
 
 def _change_key(using, number):
@@ -888,19 +1041,23 @@ def _lookup(cache, digest, version, person):
     without asking Redis again for what the save wrote: `_changed_since`)."""
 
     def keys_under(question_sets):
-        return [page_key(digest, version, q, person.answers(q)) for q in question_sets]
+        """The key of the page and where the latest is noted, per set, for this requester."""
+        answered = [(q, person.answers(q)) for q in question_sets]
+        return (
+            [page_key(digest, version, q, answers) for q, answers in answered],
+            [_latest_key(digest, version, q, answers) for q, answers in answered],
+        )
 
     if _page_store() is not None:
         _forget_if_restarted(cache, DEFAULT_DB_ALIAS, version[0])
     index = f"questions:{digest}"
     known = cache.get(index) or []
-    keys = keys_under(known)
+    keys, latest_keys = keys_under(known)
     entry = _found(cache, keys, shared=False) or _unchanged(
-        cache, digest, version, person, known, shared=False
+        cache, version, latest_keys, shared=False
     )
     if entry is not None or _page_store() is None:
         return entry, keys
-    latest_keys = [_latest_key(digest, version, q, person.answers(q)) for q in known]
     noted = _shared_pages([*keys, index, *latest_keys])
     entry = next((noted[key] for key in keys if key in noted), None)
     if entry is not None:
@@ -909,12 +1066,11 @@ def _lookup(cache, digest, version, person):
     shared = noted.get(index) or []
     if shared and shared != known:
         cache.set(index, shared)
-        known = shared
-        keys = keys_under(shared)
+        keys, latest_keys = keys_under(shared)
         entry = _found(cache, keys)
         noted = None  # the notes of the other question sets are read one by one
     if entry is None:
-        entry = _unchanged(cache, digest, version, person, known, shared=True, noted=noted)
+        entry = _unchanged(cache, version, latest_keys, shared=True, noted=noted)
     return entry, keys
 
 
@@ -937,15 +1093,14 @@ def _note_latest(latest_key, latest, told):
     _latest_here[latest_key] = (*latest, told)
 
 
-def _unchanged(cache, digest, version, person, question_sets, *, shared, noted=None):
+def _unchanged(cache, version, latest_keys, *, shared, noted=None):
     """With Redis: the page made for this requester's answers under an earlier data version, if
     no write since changed what its making read (`_changed_since`); else None. Found by what this
-    process noted or, with `shared`, by the note all workers share (read already: `noted`; else
-    read here), which a page found right updates, so that the others need not check it again."""
+    process noted (under `latest_keys`, one per set of questions) or, with `shared`, by the note
+    all workers share (read already: `noted`; else read here), which a page found right
+    updates, so that the others need not check it again."""
     now = version[0]
-    for questions in question_sets:
-        answers = person.answers(questions)
-        latest_key = _latest_key(digest, version, questions, answers)
+    for latest_key in latest_keys:
         latest, told = None, None
         if latest_key in _latest_here:
             *latest, told = _latest_here[latest_key]
@@ -1051,10 +1206,28 @@ class PageCacheMiddleware:
             )
 
     def __call__(self, request):
+        seen = SimpleNamespace(versions=None)
+        token = _raised_here.set(seen)
+        try:
+            response = self._answer(request)
+        finally:
+            _raised_here.reset(token)
+        if seen.versions is not None:  # the requester wrote: see "Versions known in each process"
+            response.set_cookie(
+                settings.EFFEKT_SEEN_COOKIE_NAME,
+                "{}.{}".format(*seen.versions),
+                max_age=SEEN_SECONDS,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
+    def _answer(self, request):
         if not _cacheable_request(request):
             return self.get_response(request)
         try:
-            versions = current_versions()  # before the view reads anything
+            versions = known_versions(at_least=_at_least(request))  # before the view reads anything
             person = versions is not None and _person(request, versions[1])
         except DatabaseError:
             person = None  # the view meets it too and answers (503 if the database is down)

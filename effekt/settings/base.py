@@ -225,6 +225,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 EFFEKT_DATA_VERSION_CACHE = ""  # the alias of the cache holding the data version, or the database
 # Who a page was made for, as far as it tells (pages are shared by those who answer alike).
 EFFEKT_PAGE_AUDIENCE = "effekt.organisations.audience"
+# With Redis: the cookie telling the versions a person's own writes raised (core/cache.py).
+EFFEKT_SEEN_COOKIE_NAME = "effekt_seen"
 EFFEKT_PAGE_STORE = ""  # the alias of a cache the workers share pages in, besides their own
 EFFEKT_RELEASE = os.environ.get("EFFEKT_RELEASE", "")  # else a hash of the code (core/cache.py)
 # With a shared store, how long a worker waits for a page another one is making before it makes

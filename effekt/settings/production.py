@@ -39,6 +39,7 @@ LANGUAGE_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-effekt_session"
 CSRF_COOKIE_NAME = "__Host-effekt_csrftoken"
 LANGUAGE_COOKIE_NAME = "__Host-effekt_language"
+EFFEKT_SEEN_COOKIE_NAME = "__Host-effekt_seen"  # Secure as the session's (core/cache.py)
 
 # Static files served by the application itself, compressed and with hashed names.
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
