@@ -112,6 +112,12 @@ def arguments():
         "--people", type=int, default=2000, help="signed-in people in the deadline run"
     )
     parser.add_argument(
+        "--first-requests",
+        type=int,
+        default=0,
+        help="start pages each of them asks for before the measuring (default: one per worker)",
+    )
+    parser.add_argument(
         "--write-rate", type=float, default=1.0, help="saves a second in the writes run"
     )
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
@@ -485,22 +491,29 @@ class Writer:
 
 def first_requests(args, base, headers, people):
     """Each of the deadline's people asks for the start page before the measuring starts, as a
-    sign-in lands there: their answers to the page cache's questions are worked out at that first
-    request (their session, user and roles read once, kept until users, roles or organisations
-    change), and the start page of each set of rights is made once, as they would have been in
-    the hours before a real deadline. After that, a save makes anew those that read what it
-    wrote (the start pages of those who write reports and of the office)."""
+    sign-in lands there, `--first-requests` times (default: as many as there are workers): their
+    answers to the page cache's questions are worked out at their first request (their session,
+    user and roles read once, kept until users, roles or organisations change), each worker that
+    serves them keeps them, and the start page of each set of rights is made, as in the hours
+    before a real deadline, when each has asked for pages of any worker. The requests go to the
+    workers as the kernel hands them out, so a worker has met most people, not all (with five
+    requests each among five workers, two in three). After that, a save makes anew the pages that
+    read what it wrote (the start pages of those who write reports and of the office)."""
     browser = [line for line in headers["office"] if not line.startswith("Cookie:")]
     cookies = {cookie for who in ("office", "editor") for cookie in people[who]}
     with ThreadPoolExecutor(max_workers=args.workers) as pool:
         statuses = set(
             pool.map(
                 lambda cookie: fetch(f"{base}/", [*browser, f"Cookie: {cookie}"])[0],
-                cookies,
+                [cookie for _ in range(first_requests_each(args)) for cookie in cookies],
             )
         )
     if statuses - {200}:
         raise SystemExit(f"the deadline's people: the start page answered {statuses}")
+
+
+def first_requests_each(args):
+    return args.first_requests or args.workers
 
 
 def measure(args, base, pages, headers, people, levels, cache):
@@ -661,7 +674,8 @@ def markdown(args, info, counts, rows, documents):
         "meanwhile (each save the next board's or unit's draft report, in turn), and a save makes "
         "anew the pages that read what it wrote (once, for all workers); with "
         "people: the signed-in requests come from that many of the generated users in turn, "
-        "each signed in once (a board's pages from those who may read its drafts), each served "
+        f"each signed in once and having asked for the start page {first_requests_each(args)} "
+        "times before (of any worker; a board's pages from those who may read its drafts), each served "
         "the page made for those who answer like them, made anew after such a save, as at the "
         "reporting deadline; the public pages and the API client stay one visitor each). "
         "Targets:"
