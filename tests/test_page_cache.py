@@ -705,7 +705,7 @@ def test_a_page_is_stored_only_for_the_user_the_session_names(world, plan, clien
 
 
 def test_without_redis_pages_are_made_anew_and_writes_still_succeed(
-    world, plan, client_for, settings, caplog
+    world, plan, client_for, settings, caplog, monkeypatch
 ):
     settings.CACHES = {**settings.CACHES, "shared": shared_cache("redis://127.0.0.1:1/0")}
     settings.EFFEKT_DATA_VERSION_CACHE = "shared"
@@ -721,6 +721,10 @@ def test_without_redis_pages_are_made_anew_and_writes_still_succeed(
     assert plan.direction == "Utan Redis"
     assert "Utan Redis" in page(client.get(url))
     assert "cannot be read" in caplog.text and "could not be raised" in caplog.text
+    # said once, not at every attempt to subscribe again (SUBSCRIBE_AGAIN_SECONDS)
+    monkeypatch.setattr(cache, "SUBSCRIBE_AGAIN_SECONDS", 0)
+    client.get(url)
+    assert caplog.text.count("no subscription to the writes") == 1
 
 
 def test_a_redis_that_lost_the_version_serves_no_old_page(world, plan, client_for, version_in):

@@ -93,7 +93,7 @@ from django.db.backends.signals import connection_created
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.http import HttpResponse
-from django.middleware.csrf import CSRF_ALLOWED_CHARS, _unmask_cipher_token, get_token
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, _unmask_cipher_token
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -284,6 +284,7 @@ class _Known:
         self.versions = None
         self.read_at = 0.0
         self.subscribe_at = 0.0
+        self.refused = False
 
     def current(self, at_least):
         with self.lock:
@@ -323,8 +324,15 @@ class _Known:
             return
         try:
             self.subscription = self.store.subscribe(_channel(self.using))
+            self.refused = False
         except Exception:  # noqa: BLE001 - see above
-            logger.warning("Page cache: no subscription to the writes.", exc_info=True)
+            if not self.refused:  # once, not every second (a Redis behind a proxy without it)
+                logger.warning(
+                    "Page cache: no subscription to the writes; the versions are read on every "
+                    "request until there is one.",
+                    exc_info=True,
+                )
+            self.refused = True
             self.subscribe_at = now + SUBSCRIBE_AGAIN_SECONDS
         self.versions = None
 
@@ -1164,22 +1172,34 @@ def _fillers(request, entry, person) -> list[bytes]:
 
 
 def _token(request) -> str:
-    """The requester's CSRF token, as django.middleware.csrf.get_token makes it (a random mask,
-    and the secret shifted by it), the mask drawn from one read of the system's randomness:
-    Django draws each of its 32 characters with a read of its own, a tenth of a millisecond in
-    all, a quarter of what a hit costs."""
+    """The requester's CSRF token, as django.middleware.csrf.get_token makes it (a new secret
+    for a visitor without one, which Django's middleware then sets in its cookie; a random mask,
+    and the secret shifted by it), with the random characters drawn from one read of the system's
+    randomness each: Django draws each character with a read of its own, a tenth of a millisecond
+    for a mask, a quarter of what a hit cost."""
     secret = request.META.get("CSRF_COOKIE")
     if secret is None:
-        return get_token(request)  # no secret yet: Django makes one, and sets its cookie
-    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # as get_token: the cookie is sent again
-    chars, n = CSRF_ALLOWED_CHARS, len(CSRF_ALLOWED_CHARS)
-    mask = []
-    while len(mask) < len(secret):  # bytes below 248 (4 × 62) fall on each character alike
-        mask += [byte % n for byte in secrets.token_bytes(48) if byte < 256 - 256 % n]
-    mask = mask[: len(secret)]
-    return "".join(chars[m] for m in mask) + "".join(
-        chars[(_CHAR_INDEX[c] + m) % n] for c, m in zip(secret, mask, strict=True)
+        secret = request.META["CSRF_COOKIE"] = _random_characters(CSRF_SECRET_LENGTH)
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # the cookie is (re)sent, as by get_token
+    mask = _random_characters(len(secret))
+    n = len(CSRF_ALLOWED_CHARS)
+    return mask + "".join(
+        CSRF_ALLOWED_CHARS[(_CHAR_INDEX[s] + _CHAR_INDEX[m]) % n]
+        for s, m in zip(secret, mask, strict=True)
     )
+
+
+def _random_characters(count) -> str:
+    """`count` of CSRF_ALLOWED_CHARS, each as likely (only bytes below 248, 4 × 62, are used)."""
+    n = len(CSRF_ALLOWED_CHARS)
+    found = ""
+    while len(found) < count:
+        found += "".join(
+            CSRF_ALLOWED_CHARS[byte % n]
+            for byte in secrets.token_bytes(count + 16)
+            if byte < 256 - 256 % n
+        )
+    return found[:count]
 
 
 _CHAR_INDEX = {c: i for i, c in enumerate(CSRF_ALLOWED_CHARS)}
