@@ -16,9 +16,11 @@ saw under the old number; once the new number is visible every request looks up 
 whatever it then reads includes the write (each query sees everything committed before it
 began). So no response is ever served that misses a write committed before the version was
 read: the cache is as fresh as the database, on any number of servers, whatever cache backend
-(each process's memory, or a shared Redis; with Redis, the version is read anew once the
-write's message has reached the process, at once by the process that wrote and for the person
-who wrote). The version is raised outside the write's
+(each process's memory, or a shared Redis). With Redis, "the version read" is the one a process
+last read: another process reads it anew once the write's message reaches it (well under a
+millisecond in a network), or within VERSIONS_TRUSTED_SECONDS should the message be lost; the
+process that wrote does at once, and so does any process for the person who wrote ("Versions
+known in each process"). The version is raised outside the write's
 transaction: a lock on the one row there would queue every write behind every other. If the
 shared Redis cannot be reached, requests are made anew (reading the version fails) and a write
 that cannot raise it is logged as an error: then pages kept before it may be served until they
@@ -52,7 +54,9 @@ second row, or Redis), raised only by writes to what answers are made of (users,
 organisations, sign-outs: `feeds_access`; an explicit `data_changed` raises it unless told not
 to). A session that has ended gets no page from the cache; a session ends otherwise only by a
 sign-out (which raises both numbers) or by a change to its user (a new password, a deactivation:
-saving the user raises them), so a hit never outlives the sign-in it was made for. The CSRF token a page carries, and the name in its header, are taken
+saving the user raises them), so a hit never outlives the sign-in it was made for (with Redis:
+by more than the time the raise's message takes to reach the process, or at most
+VERSIONS_TRUSTED_SECONDS should it be lost: "Versions known in each process"). The CSRF token a page carries, and the name in its header, are taken
 out when it is stored and the requester's own put in when it is served, so a page made for one
 person never carries another's token or name.
 
@@ -333,7 +337,8 @@ class _Known:
                     exc_info=True,
                 )
             self.refused = True
-            self.subscribe_at = now + SUBSCRIBE_AGAIN_SECONDS
+            # from now, not from before: a Redis that times out took a second already
+            self.subscribe_at = time.monotonic() + SUBSCRIBE_AGAIN_SECONDS
         self.versions = None
 
     def close(self):
@@ -346,15 +351,24 @@ class _Known:
                 logger.debug("Page cache: closing a broken subscription failed.", exc_info=True)
 
 
-_known_here: dict = {}
+class _KnownHere(threading.local):
+    """Per thread, as Django's caches are (a threaded server: one subscription per thread)."""
+
+    def __init__(self):
+        self.by_database = {}
+
+
+_known_here = _KnownHere()
 
 
 def _known(shared, using) -> _Known:
     """This process's knowledge of the versions in the shared store (none inherited by a fork:
     the parent's subscription is not the child's)."""
-    known = _known_here.get(using)
+    known = _known_here.by_database.get(using)
     if known is None or known.store is not shared or known.pid != os.getpid():
-        known = _known_here[using] = _Known(shared, using)
+        if known is not None:
+            known.close()  # another store (settings changed): its subscription is no use
+        known = _known_here.by_database[using] = _Known(shared, using)
     return known
 
 
@@ -369,9 +383,9 @@ def known_versions(using=DEFAULT_DB_ALIAS, at_least=None) -> tuple[int, int] | N
 
 def forget_known_versions():
     """This process as a new one: nothing known, not subscribed (tests: another worker)."""
-    for known in _known_here.values():
+    for known in _known_here.by_database.values():
         known.close()
-    _known_here.clear()
+    _known_here.by_database.clear()
 
 
 def _channel(using):
@@ -384,7 +398,7 @@ _raised_here: ContextVar[SimpleNamespace | None] = ContextVar("raised_here", def
 
 def _announce(shared, using, raised):
     """After a raise: forgotten here, published to the others, and said to the writer."""
-    known = _known_here.get(using)
+    known = _known_here.by_database.get(using)
     if known is not None:
         known.forget()
     publish = getattr(shared, "publish", None)  # without, every process reads them every time
@@ -407,7 +421,7 @@ def _at_least(request):
     """The versions the requester's own writes raised (EFFEKT_SEEN_COOKIE_NAME), or None."""
     value = request.COOKIES.get(settings.EFFEKT_SEEN_COOKIE_NAME, "")
     data, _dot, access = value.partition(".")
-    if not (data.isdigit() and access.isdigit()):
+    if not (data.isascii() and data.isdigit() and access.isascii() and access.isdigit()):
         return None
     return int(data), int(access)
 
