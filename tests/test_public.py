@@ -7,6 +7,7 @@ import csv
 import datetime
 import io
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -332,6 +333,39 @@ def test_a_compilation_not_adopted_is_not_published(world, public, client):
         c["kind"]
         for c in body(client.get("/offentligt/data/sammanstallningar.json"))["compilations"]
     ] == ["annual"]
+
+
+WHOLE_SNAPSHOT = re.compile(r'"followup_compilation"\."snapshot"(,\s*"|\s+FROM\b)')
+
+
+def test_lists_of_compilations_read_their_totals_not_their_snapshots(
+    world, public, client, client_for
+):
+    """A large municipality's snapshot is a megabyte: the lists (the public front door, the
+    open data's index, the admin's list) read only each one's totals, and show the right
+    figures from them."""
+    office = world.users["executive_office"]
+    office.is_staff = True
+    office.save()
+    admin = client_for(office)
+    for reader, url in [
+        (client, "/offentligt/"),
+        (client, "/offentligt/data/sammanstallningar.csv"),
+        (admin, "/admin/followup/compilation/"),
+    ]:
+        with CaptureQueriesContext(connection) as queries:
+            page = reader.get(url)
+        assert page.status_code == 200 and b"2017" in page.content, url
+        selected = [q["sql"] for q in queries if WHOLE_SNAPSHOT.search(q["sql"])]
+        assert not selected, (url, selected)
+    index = rows_of(client.get("/offentligt/data/sammanstallningar.csv"))
+    assert [(r["fulfilled"], r["not_assessed"], r["attainment"]) for r in index] == [
+        ("2", "0", "100")
+    ]
+    assert (
+        body(client.get("/offentligt/data/sammanstallningar.json"))["compilations"][0]["attainment"]
+        == 100.0
+    )
 
 
 def test_an_adopted_compilation_is_published_as_adopted(world, public, client):

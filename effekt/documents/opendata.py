@@ -32,6 +32,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Prefetch
+from django.db.models.fields.json import KeyTransform
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -752,9 +753,13 @@ def indicators_json(request, views) -> list:
 
 
 def adopted_compilations():
+    """The adopted compilations, newest first, each with only the totals of its snapshot
+    (`snapshot_total`): the whole snapshots are a megabyte each for a large municipality."""
     return list(
         Compilation.objects.filter(status=Compilation.Status.ADOPTED)
         .exclude(snapshot__isnull=True)
+        .defer("snapshot")
+        .annotate(snapshot_total=KeyTransform("total", "snapshot"))
         .select_related("period__cycle")
         .order_by("-period__cycle__year", "-period__ends_on")
     )
@@ -785,8 +790,9 @@ def _compilation_key(compilation) -> dict:
     return {"year": compilation.period.cycle.year, "kind": compilation.period.kind}
 
 
-def compilation_row(request, compilation) -> dict:
-    snapshot = compilation.snapshot or {}
+def compilation_row(request, compilation, total: dict | None) -> dict:
+    """A compilation's row in the list of adopted compilations; `total` is its snapshot's
+    "total" (`adopted_compilations` reads only that)."""
     urls = compilation_urls(compilation)
     return {
         **_compilation_key(compilation),
@@ -794,7 +800,7 @@ def compilation_row(request, compilation) -> dict:
         "adopted_on": compilation.adopted_on,
         "minutes_paragraph": compilation.minutes_paragraph,
         "case_number": compilation.case_number,
-        **_counts(snapshot.get("total") or {}),
+        **_counts(total or {}),
         "url": _absolute(request, urls["url"]),
         "csv_url": _absolute(request, urls["csv_url"]),
         "json_url": _absolute(request, urls["json_url"]),
@@ -851,7 +857,7 @@ def compilation_json(request, compilation) -> dict:
     snapshot = compilation.snapshot or {}
     thresholds = snapshot.get("thresholds") or {}
     year, slug = compilation.period.cycle.year, SLUG_OF_KIND[compilation.period.kind]
-    head = compilation_row(request, compilation)
+    head = compilation_row(request, compilation, snapshot.get("total"))
     head.update(
         {
             "term": snapshot.get("term", ""),

@@ -357,7 +357,10 @@ def trends_data(request, fmt):
 
 
 def compilations_data(request, fmt):
-    rows = [opendata.compilation_row(request, c) for c in opendata.adopted_compilations()]
+    rows = [
+        opendata.compilation_row(request, c, c.snapshot_total)
+        for c in opendata.adopted_compilations()
+    ]
     if fmt == "json":
         return opendata.json_response(
             request,

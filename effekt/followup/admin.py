@@ -59,3 +59,6 @@ class CompilationAdmin(ListOnlyAdmin):
     list_display = ["__str__", "status", "adopted_on", "minutes_paragraph", "case_number"]
     list_select_related = ["period__cycle"]
     exclude = ["snapshot"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("snapshot")  # a megabyte each

@@ -428,8 +428,11 @@ def changes_since_adoption(frozen: dict, live: dict) -> dict:
 
 
 def adopted_compilations():
+    """The adopted compilations, newest first, without their snapshots (a megabyte each for a
+    large municipality: a list of them read 16 MB for 18 rows)."""
     return list(
         Compilation.objects.filter(status=Compilation.Status.ADOPTED)
+        .defer("snapshot")
         .select_related("period__cycle")
         .order_by("-period__cycle__year", "-period__ends_on")
     )
