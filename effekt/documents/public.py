@@ -269,9 +269,11 @@ def plans_data(request, fmt):
     except BadFilter as error:
         return _bad_filter(error)
     if fmt == "json":
-        plans = opendata.with_contents(plans)
         return opendata.json_response(
-            request, "planer", "plans-data", {"plans": opendata.plans_json(request, plans)}
+            request,
+            "planer",
+            "plans-data",
+            {"plans": opendata.plans_json(request, year=year, organisation_id=organisation)},
         )
     rows = [opendata.plan_row(request, plan) for plan in plans]
     return opendata.csv_response(
@@ -281,14 +283,10 @@ def plans_data(request, fmt):
 
 def effect_goals_data(request, fmt):
     try:
-        year, organisation, plans = _plans(request)
+        year, organisation, _plans_of = _plans(request)
     except BadFilter as error:
         return _bad_filter(error)
-    rows = [
-        opendata.effect_goal_row(request, plan, goal)
-        for plan in opendata.with_contents(plans)
-        for goal in plan.effect_goals.all()
-    ]
+    rows = opendata.effect_goal_rows(request, year=year, organisation_id=organisation)
     return opendata.csv_response(
         request, opendata.EFFECT_GOALS, rows, _filename("effektmal", year, organisation, ext="csv")
     )
@@ -296,15 +294,10 @@ def effect_goals_data(request, fmt):
 
 def activities_data(request, fmt):
     try:
-        year, organisation, plans = _plans(request)
+        year, organisation, _plans_of = _plans(request)
     except BadFilter as error:
         return _bad_filter(error)
-    rows = [
-        row
-        for plan in opendata.with_contents(plans)
-        for goal in plan.effect_goals.all()
-        for row in opendata.activity_rows(plan, goal)
-    ]
+    rows = opendata.activity_rows(year=year, organisation_id=organisation)
     return opendata.csv_response(
         request, opendata.ACTIVITIES, rows, _filename("aktiviteter", year, organisation, ext="csv")
     )
