@@ -151,6 +151,7 @@ def headers(sheet):
 def assert_formatted(sheet):
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
+    assert sheet.max_row == 1 or sheet.auto_filter.ref == sheet.dimensions  # a filter on all
     for letter in "ABC":
         assert sheet.column_dimensions[letter].width >= 8
 
