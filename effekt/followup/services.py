@@ -19,7 +19,7 @@ from effekt.core.services import (
     update_audited,
     update_if_changed,
 )
-from effekt.goals.models import Assignment, Plan, Term
+from effekt.goals.models import Assignment, EffectGoal, Plan, Term
 from effekt.organisations import access
 from effekt.organisations.access import Action
 from effekt.organisations.models import Role, RoleAssignment
@@ -235,6 +235,17 @@ def report_save(*, user, report, mission_results=None, version=None, goals=(), a
     current_assignments = _lock(AssignmentReport, {"report": report}, assignments, conflicts)
     if conflicts:
         raise EditConflict(conflicts)
+    # the history names each row's report, effect goal and assignment: read once, not per row
+    effect_goals = EffectGoal.objects.in_bulk(
+        {row.effect_goal_id for row in current_goals.values()}
+    )
+    for row in current_goals.values():
+        row.report, row.effect_goal = report, effect_goals[row.effect_goal_id]
+    received = Assignment.objects.in_bulk(
+        {row.assignment_id for row in current_assignments.values()}
+    )
+    for row in current_assignments.values():
+        row.report, row.assignment = report, received[row.assignment_id]
     _validate_choices(goals, assignments)
     # Every row written is this report's, and only its content changes: the page cache keeps the
     # pages of other reports and those showing the reports' state only (the status board).
