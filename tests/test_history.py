@@ -107,3 +107,26 @@ def test_line_breaks_from_browsers_are_stored_as_one_kind(world):
     services.plan_update(user=editor, plan=plan, data={"direction": "Rad ett\r\nRad två\r\n"})
     plan.refresh_from_db()
     assert plan.direction == "Rad ett\nRad två\n"
+
+
+def test_the_history_names_related_objects_as_stored_not_as_held_in_memory(world):
+    """A related object renamed meanwhile (through another copy) or changed in memory only is
+    named in the history as the database has it."""
+    from effekt.core.services import update_audited
+    from effekt.organisations.models import Organisation
+
+    office = world.users["executive_office"]
+    activity = f.ActivityFactory(responsible_unit__name="Jobbcentrum")
+    assert activity.responsible_unit.name == "Jobbcentrum"  # loaded on the activity
+    update_audited(
+        user=office,
+        obj=Organisation.objects.get(pk=activity.responsible_unit_id),
+        data={"name": "Arbetsmarknadsenheten"},
+    )
+    activity.responsible_unit.name = "Aldrig sparat"
+    update_audited(user=office, obj=activity, data={"title": "Ny aktivitet"})
+    record = _records(activity).last()
+    assert record.before["title"]["value"] != "Ny aktivitet"
+    assert record.after["title"]["value"] == "Ny aktivitet"
+    for side in (record.before, record.after):
+        assert side["responsible_unit"]["display"] == "Arbetsmarknadsenheten"

@@ -101,13 +101,19 @@ def _share_related(source, *targets):
 
 
 @transaction.atomic
-def update_audited(*, user, obj, data=None, m2m=None, message="", action=None):
+def update_audited(
+    *, user, obj, data=None, m2m=None, message="", action=None, related_as_stored=False
+):
     """Apply `data` (field → value) and `m2m` (name → values); record only if something changed.
 
-    "Before" is read from the database: a ModelForm bound to `obj` has already changed it.
+    "Before" is read from the database: a ModelForm bound to `obj` has already changed it. So
+    are the related objects the history names, unless the caller says those loaded on `obj`
+    were read in this transaction and not changed since (`related_as_stored`): a name the
+    caller holds in memory could be out of date, or not saved at all.
     """
     stored = type(obj)._base_manager.get(pk=obj.pk)
-    _share_related(obj, stored)
+    if related_as_stored:
+        _share_related(obj, stored)
     before = snapshot(stored)
     _share_related(stored, obj)
     for name, value in (data or {}).items():
@@ -117,7 +123,7 @@ def update_audited(*, user, obj, data=None, m2m=None, message="", action=None):
     obj.save()
     _set_m2m(obj, m2m)
     saved = type(obj)._base_manager.get(pk=obj.pk)
-    _share_related(obj, saved)
+    _share_related(stored, saved)  # read in this transaction, before the save changed only obj
     after = snapshot(saved)  # as stored (decimals, rounding)
     if after != before or message:
         record(
@@ -195,11 +201,15 @@ def check_versions(model, expected: dict):
     return current
 
 
-def update_if_changed(*, user, obj, data, message=""):
+def update_if_changed(*, user, obj, data, message="", related_as_stored=False):
     """Update a versioned object when `data` changes it: version +1 and a change record."""
     data = {name: normalise_newlines(value) for name, value in data.items()}
     if all(getattr(obj, name) == value for name, value in data.items()):
         return obj
     return update_audited(
-        user=user, obj=obj, data={**data, "version": obj.version + 1}, message=message
+        user=user,
+        obj=obj,
+        data={**data, "version": obj.version + 1},
+        message=message,
+        related_as_stored=related_as_stored,
     )

@@ -235,7 +235,8 @@ def report_save(*, user, report, mission_results=None, version=None, goals=(), a
     current_assignments = _lock(AssignmentReport, {"report": report}, assignments, conflicts)
     if conflicts:
         raise EditConflict(conflicts)
-    # the history names each row's report, effect goal and assignment: read once, not per row
+    # the history names each row's report, effect goal and assignment: read once here, in this
+    # transaction (the report locked), not again for every row (`related_as_stored`)
     effect_goals = EffectGoal.objects.in_bulk(
         {row.effect_goal_id for row in current_goals.values()}
     )
@@ -258,12 +259,14 @@ def report_save(*, user, report, mission_results=None, version=None, goals=(), a
                 user=user,
                 obj=current_goals[item["id"]],
                 data={"assessment": item.get("assessment") or "", **texts},
+                related_as_stored=True,
             )
         for item in assignments:
             update_if_changed(
                 user=user,
                 obj=current_assignments[item["id"]],
                 data={"progress": item["progress"], "comment": (item.get("comment") or "").strip()},
+                related_as_stored=True,
             )
         if mission_results is not None:
             update_if_changed(
