@@ -631,3 +631,54 @@ def test_public_pages_and_data_make_a_fixed_number_of_queries(world, public, cli
 
 def test_adopted_plans_selector_never_returns_a_draft(world, public):
     assert list(opendata.adopted_plans()) == [public["social"]]
+
+
+def test_plan_data_of_several_plans_in_order_with_empty_goals(world, client):
+    """Adopted plans of several years and boards: newest year first, then the boards in their
+    order; a goal with neither strategic goals nor activities has empty fields and a count of
+    0; the filters give only their plans, and an organisation without plans only the header."""
+    social_2017 = adopted_plan(world, world.social, goals=2, activities=2, year=2017)
+    school_2017 = adopted_plan(world, world.school, goals=1, activities=1, year=2017)
+    social_2018 = adopted_plan(world, world.social, goals=1, activities=0, year=2018)
+    bare = f.EffectGoalFactory(plan=social_2018, number=2, title="Mål utan koppling")
+    bare.strategic_goals.clear()
+    f.PlanFactory(organisation=world.company, year=2018, responsibility=DRAFT)  # a draft
+    schools_first = world.school.order < world.social.order
+    plans_2017 = [school_2017, social_2017] if schools_first else [social_2017, school_2017]
+
+    goals = rows_of(client.get("/offentligt/data/effektmal.csv"))
+    assert [(r["plan_id"], r["number"]) for r in goals] == [
+        (str(social_2018.pk), "1"),
+        (str(social_2018.pk), "2"),
+        *[(str(p.pk), str(n)) for p in plans_2017 for n in range(1, p.effect_goals.count() + 1)],
+    ]
+    empty = next(r for r in goals if r["effect_goal_id"] == str(bare.pk))
+    assert (empty["strategic_goals"], empty["activity_count"]) == ("", "0")
+    assert empty["url"].endswith(
+        f"/offentligt/planer/2018/{world.social.pk}/#effect-goal-{bare.pk}"
+    )
+    first = next(r for r in goals if r["plan_id"] == str(social_2017.pk))
+    assert first["activity_count"] == "2" and first["strategic_goals"].count(" | ") == 1
+
+    activities = rows_of(client.get("/offentligt/data/aktiviteter.csv?year=2017"))
+    assert [(r["plan_id"], r["effect_goal_number"], r["title"]) for r in activities] == [
+        (str(p.pk), str(n), f"Aktivitet {a}")
+        for p in plans_2017
+        for n in range(1, p.effect_goals.count() + 1)
+        for a in range(1, (2 if p == social_2017 else 1) + 1)
+    ]
+    assert {r["responsible_unit"] for r in activities} == {world.unit.name}
+
+    plans = body(client.get(f"/offentligt/data/planer.json?organisation={world.social.pk}"))
+    assert [p["plan_id"] for p in plans["plans"]] == [social_2018.pk, social_2017.pk]
+    newest = plans["plans"][0]
+    assert [g["number"] for g in newest["effect_goals"]] == [1, 2]
+    assert newest["effect_goals"][1]["strategic_goals"] == []
+    assert newest["effect_goals"][1]["activities"] == []
+    older = plans["plans"][1]["effect_goals"][0]
+    assert [a["title"] for a in older["activities"]] == ["Aktivitet 1", "Aktivitet 2"]
+    assert older["activities"][0]["start_date"] == "2017-01-01"
+
+    nothing = client.get(f"/offentligt/data/effektmal.csv?organisation={world.company.pk}")
+    assert rows_of(nothing) == [] and nothing.content.decode().startswith("\ufeffplan_id;")
+    assert DRAFT not in client.get("/offentligt/data/planer.json").content.decode()

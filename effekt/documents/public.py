@@ -257,15 +257,14 @@ def open_data(request):
 # --- open data -----------------------------------------------------------------------------
 
 
-def _plans(request):
-    year = _filter(request, "year", parse_year)
-    organisation = _filter(request, "organisation", _positive)
-    return year, organisation, opendata.adopted_plans(year=year, organisation_id=organisation)
+def _plan_filters(request):
+    """The year and organisation asked for (None: all); BadFilter for a malformed one."""
+    return _filter(request, "year", parse_year), _filter(request, "organisation", _positive)
 
 
 def plans_data(request, fmt):
     try:
-        year, organisation, plans = _plans(request)
+        year, organisation = _plan_filters(request)
     except BadFilter as error:
         return _bad_filter(error)
     if fmt == "json":
@@ -275,6 +274,7 @@ def plans_data(request, fmt):
             "plans-data",
             {"plans": opendata.plans_json(request, year=year, organisation_id=organisation)},
         )
+    plans = opendata.adopted_plans(year=year, organisation_id=organisation)
     rows = [opendata.plan_row(request, plan) for plan in plans]
     return opendata.csv_response(
         request, opendata.PLANS, rows, _filename("planer", year, organisation, ext="csv")
@@ -283,7 +283,7 @@ def plans_data(request, fmt):
 
 def effect_goals_data(request, fmt):
     try:
-        year, organisation, _plans_of = _plans(request)
+        year, organisation = _plan_filters(request)
     except BadFilter as error:
         return _bad_filter(error)
     rows = opendata.effect_goal_rows(request, year=year, organisation_id=organisation)
@@ -294,7 +294,7 @@ def effect_goals_data(request, fmt):
 
 def activities_data(request, fmt):
     try:
-        year, organisation, _plans_of = _plans(request)
+        year, organisation = _plan_filters(request)
     except BadFilter as error:
         return _bad_filter(error)
     rows = opendata.activity_rows(year=year, organisation_id=organisation)
