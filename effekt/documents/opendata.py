@@ -655,7 +655,6 @@ def _values(queryset, columns: dict) -> list:
 
 _ACTIVITY_COLUMNS = {
     **{name: "effect_goal__" + path for name, path in _PLAN_COLUMNS.items()},
-    "plan_id": "effect_goal__plan_id",
     "effect_goal_id": "effect_goal_id",
     "effect_goal_number": "effect_goal__number",
     "activity_id": "id",
