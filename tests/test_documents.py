@@ -525,7 +525,7 @@ def test_a_pdf_asked_for_while_it_is_printed_is_printed_once(world, year, editor
 
     from django.core.cache import caches
 
-    from effekt.documents import content, pdf
+    from effekt.documents import content, kept, pdf
 
     with translation.override("sv"):
         document = content.plan_document(goal_selectors.plan_detail(plan_id=year["plan"].pk))
@@ -535,7 +535,7 @@ def test_a_pdf_asked_for_while_it_is_printed_is_printed_once(world, year, editor
     printing, asked = threading.Event(), threading.Event()
 
     def the_other_worker():
-        with pdf._one_print_at_a_time(f"pdf-{digest}"):
+        with kept._one_at_a_time(f"pdf-{digest}"):
             printing.set()
             asked.wait(5)
             time.sleep(0.2)  # still printing when the request below comes to the lock
@@ -580,6 +580,76 @@ def test_a_pdf_is_printed_again_only_when_its_html_changes(world, year, editor, 
     assert again.startswith(b"%PDF-1") and again != first  # the HTML changed: printed anew
     with translation.override("sv"):
         assert key() != kept and store.get(key()) == again
+
+
+
+def test_a_word_file_is_written_again_only_when_what_it_is_made_from_changes(
+    world, year, editor, client_for
+):
+    """Kept like the PDF, under the hash of the document's contents, its language and the code
+    and translations that write it out: asked for again, it is not written again; after a change
+    to the plan, or in the other language, it is."""
+    from django.core.cache import caches
+
+    from effekt.documents import content, word
+
+    plan = year["plan"]
+    client = client_for(editor)
+    url = f"/planer/{plan.pk}/plan.docx"
+    store = caches["documents"]
+    store.clear()
+    first = _get(client, url, DOCX).content
+
+    def key(language="sv"):
+        with translation.override(language):
+            document = content.plan_document(goal_selectors.plan_detail(plan_id=plan.pk))
+            return "docx:" + word._digest(document)
+
+    kept_key = key()
+    assert store.get(kept_key) == first  # kept as written
+    store.set(kept_key, b"PK-kept")
+    assert _get(client, url, DOCX).content == b"PK-kept"  # served as kept, not written again
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.content.startswith(b"PK") and english.content != b"PK-kept"
+    assert key("en") != kept_key and store.get(key("en")) == english.content
+    goal_services.plan_reopen(user=world.users["administrator"], plan=plan, reason="Rättelse")
+    again = _get(client, url, DOCX).content
+    assert again.startswith(b"PK") and again != b"PK-kept"  # the plan changed: written anew
+    assert key() != kept_key and store.get(key()) == again
+    text, _document = docx_text(again)
+    assert sv("Draft") in text  # reopened: a draft again, as the file says
+
+
+def test_a_word_file_is_kept_apart_for_every_change_to_what_writes_it_out(monkeypatch):
+    """The code that writes the file out and the translations are part of its key: a new
+    release or a new catalogue writes the documents anew."""
+    from effekt.documents import word
+    from effekt.documents.content import Document
+
+    document = Document(
+        kind="plan",
+        title="Plan",
+        kicker="",
+        cover_title="Plan",
+        cover_subtitle="",
+        decision="",
+        status="",
+        is_draft=False,
+        filename="plan",
+        toc=[],
+        body={"goals": [{"title": "Mål", "amount": Decimal("1.50")}]},
+    )
+    with translation.override("sv"):
+        digest = word._digest(document)
+        assert word._digest(document) == digest  # the same contents: the same key
+        monkeypatch.setattr(word, "_code", lambda: "another release")
+        assert word._digest(document) != digest
+        monkeypatch.undo()
+        monkeypatch.setattr(word, "_catalogue", lambda language: "another catalogue")
+        assert word._digest(document) != digest
+        monkeypatch.undo()
+        document.body["goals"][0]["amount"] = Decimal("1.5")  # prints otherwise
+        assert word._digest(document) != digest
 
 
 ONE_THREAD = """

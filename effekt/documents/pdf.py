@@ -5,15 +5,14 @@ municipality and the title) and the footer ("Sida 3 av 12") come from print/base
 print.css; each kind of document fills in the body. Nothing is fetched while printing: every
 style is inline and the charts are inline SVG, so a document never reaches out to the network.
 
-A printed PDF is kept (the cache `documents`, files in EFFEKT_VAR_DIR) under the SHA-256 of its
-HTML: the same HTML gives the same PDF, so a document is printed again only when something in it
-changed (the data, the language, a new release's templates, the date an adopted compilation's
-indicators are read on). A server prints a document once however many ask for it at the same
-time (`_one_print_at_a_time`), in a child process of its own where it can (`in_child`).
+A printed PDF is kept (kept.py) under the SHA-256 of its HTML: the same HTML gives the same PDF,
+so a document is printed again only when something in it changed (the data, the language, a new
+release's templates, the date an adopted compilation's indicators are read on). A server prints
+a document once however many ask for it at the same time, in a child process of its own where
+it can (`in_child`).
 """
 
 import ctypes
-import fcntl
 import gc
 import hashlib
 import logging
@@ -24,10 +23,7 @@ import traceback
 import types
 import zlib
 from contextlib import contextmanager
-from pathlib import Path
 
-from django.conf import settings
-from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -38,6 +34,7 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 import pydyf  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
+from . import kept  # noqa: E402
 from .content import Document  # noqa: E402
 
 
@@ -236,7 +233,7 @@ CHILD_ERROR_BYTES = 8_000
 def _die_with(parent):
     """On Linux, the child is killed when the worker dies (gunicorn kills a worker that
     overruns its timeout or does not stop in time): it does not go on printing for nobody with
-    the worker's sockets and the print's lock (`_one_print_at_a_time`) open."""
+    the worker's sockets and the print's lock (kept.py) open."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):  # not Linux: the child ends when it has printed
@@ -259,39 +256,7 @@ def _print(text: str) -> bytes:
     return in_child(printed)
 
 
-@contextmanager
-def _one_print_at_a_time(key: str):
-    """Held while a document is printed: the workers of a server asking for the same document
-    meanwhile (the council's compilation, the day it is published) wait for the one print
-    rather than each print it too, at once, on the same cores and each with hundreds of MB. A
-    lock on a file (per open file, so threads of one worker wait too), freed by the system
-    should the worker die."""
-    folder = Path(settings.VAR_DIR) / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{key}.lock"
-    with open(path, "wb") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            # gone before it is unlocked: whoever locks after that finds the PDF kept (a worker
-            # waiting on the old file, or one that makes a new one)
-            path.unlink(missing_ok=True)
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
 def render(document: Document) -> bytes:
     """The document as PDF bytes: printed, or as printed before from the same HTML."""
     text = html(document)
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    key = "pdf:" + digest
-    store = caches["documents"]
-    printed = store.get(key)
-    if printed is not None:
-        return printed
-    with _one_print_at_a_time(f"pdf-{digest}"):
-        printed = store.get(key)  # printed by another worker while this one waited
-        if printed is None:
-            printed = _print(text)
-            store.set(key, printed)
-    return printed
+    return kept.kept("pdf", hashlib.sha256(text.encode()).hexdigest(), lambda: _print(text))

@@ -9,9 +9,17 @@ then adds the page numbers). The document's language is set, so Word spells and 
 Swedish.
 """
 
+import dataclasses
+import functools
+import hashlib
 import io
+import json
+import sys
+from importlib import metadata
+from pathlib import Path
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from docx import Document as new_docx
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -20,7 +28,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
-from . import chart_png
+from effekt.indicators import charts
+
+from . import chart_png, kept
 from .content import FILLS, Document, Mark
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -95,10 +105,53 @@ SETTINGS_ORDER = (  # the schema's order of the w:settings children we add (Word
 
 
 def render(document: Document) -> bytes:
-    """The document as .docx bytes."""
+    """The document as .docx bytes: written out, or as written out before from the same contents
+    by the same code and translations (kept.py)."""
+    return kept.kept("docx", _digest(document), lambda: _written(document))
+
+
+def _written(document: Document) -> bytes:
     writer = Writer(document)
     BUILDERS[document.kind](writer, document.body)
     return writer.save()
+
+
+def _digest(document: Document) -> str:
+    """The SHA-256 of all a Word file is made from: the document's contents (in their order), the
+    language, the code that writes it out and the translations it uses. Its creation date is in
+    the contents: the file says when it was made, as the PDF does."""
+    language = translation.get_language() or "sv"
+    contents = json.dumps(vars(document), default=_plain, ensure_ascii=False)
+    made_by = f"{_code()} {_catalogue(language)} {language}\n"
+    return hashlib.sha256((made_by + contents).encode()).hexdigest()
+
+
+def _plain(value):
+    if dataclasses.is_dataclass(value):
+        return vars(value)
+    return str(value)  # dates, decimals, translated texts
+
+
+@functools.cache
+def _code() -> str:
+    """What writes the file out: this module, the colours of the assessments, the charts it draws
+    and the libraries' versions (a new release makes the documents anew, as a new template does
+    the PDF)."""
+    modules = (sys.modules[__name__], sys.modules[Document.__module__], chart_png, charts)
+    sources = b"".join(Path(module.__file__).read_bytes() for module in modules)
+    versions = f"{metadata.version('python-docx')} {metadata.version('pillow')}"
+    return hashlib.sha256(sources + versions.encode()).hexdigest()
+
+
+@functools.cache
+def _catalogue(language: str) -> str:
+    """The translations of `language` as compiled (none for the source language, English)."""
+    digest = hashlib.sha256()
+    for folder in settings.LOCALE_PATHS:
+        path = Path(folder) / translation.to_locale(language) / "LC_MESSAGES" / "django.mo"
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 # --- low-level helpers -----------------------------------------------------------------------

@@ -214,7 +214,7 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("EFFEKT_PAGE_CACHE_ENTRIES", "500"))},
     },
 }
-# Printed PDFs under the hash of their HTML (effekt/documents/pdf.py): per server, on disk.
+# Documents made once (effekt/documents/kept.py): PDF and Word files, per server, on disk.
 CACHES["documents"] = {
     "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
     "LOCATION": VAR_DIR / "cache" / "documents",
