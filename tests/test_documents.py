@@ -582,7 +582,6 @@ def test_a_pdf_is_printed_again_only_when_its_html_changes(world, year, editor, 
         assert key() != kept and store.get(key()) == again
 
 
-
 def test_a_word_file_is_written_again_only_when_what_it_is_made_from_changes(
     world, year, editor, client_for
 ):

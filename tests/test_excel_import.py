@@ -170,6 +170,20 @@ def test_template_has_the_headers_and_one_row_per_series(kit, office):
     assert instructions[1:8] == [
         f"{letter}: {h}" for letter, h in zip("ABCDEFG", HEADERS, strict=True)
     ]
+    # the names are for the reader only (shaded); the year and the value are checked by Excel
+    # on the rows there are and 500 more
+    assert {sheet[f"{c}2"].fill.fgColor.rgb[-6:] for c in "BD"} == {"EEEEEE"}
+    assert sheet["E2"].fill.fill_type is None
+    checks = {str(check.sqref): check.type for check in sheet.data_validations.dataValidation}
+    assert checks == {"E2:E505": "whole", "F2:F505": "decimal"}
+
+
+def test_the_template_writes_names_as_text_never_as_formulas(kit):
+    Indicator.objects.filter(pk=kit["social"].pk).update(name='=HYPERLINK("http://x","y")')
+    kit["social"].refresh_from_db()
+    sheet = load_workbook(io.BytesIO(template_workbook([kit["social"]])))["Measurements"]
+    assert sheet["B2"].value == str(kit["social"])
+    assert sheet["B2"].value.startswith("=") and sheet["B2"].data_type == "s"
 
 
 def test_the_template_downloads_for_a_signed_in_editor(kit, office, client_for):
