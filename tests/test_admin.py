@@ -110,3 +110,101 @@ def test_period_changed_in_the_admin_goes_through_the_operation(world, client_fo
     assert ChangeRecord.objects.filter(
         object_id=interim.pk, content_type__model="period", action="update"
     ).exists()
+
+
+def test_a_delete_page_makes_a_fixed_number_of_queries(world, client_for):
+    """The page that asks before a plan or an organisation is deleted lists everything that goes
+    with it: it reads them in a fixed number of queries, however many effect goals, activities,
+    comments and targets the plan has."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    admin = _staff(world.users["administrator"])
+    organisation = f.OrganisationFactory(name="Nämnden som läggs ned", parent=world.council)
+    plan = f.PlanFactory(organisation=organisation, year=2017)
+    client = client_for(admin)
+    grow = _plan_with_everything(world, plan)
+
+    def count(url):
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        return len(queries.captured_queries), response.content.decode()
+
+    pages = (
+        f"/admin/goals/plan/{plan.pk}/delete/",
+        f"/admin/organisations/organisation/{organisation.pk}/delete/",
+    )
+    grow(1)
+    small = [count(url)[0] for url in pages]
+    grow(4)
+    large = [count(url) for url in pages]
+    assert [queries for queries, _page in large] == small
+    assert small == [16, 16]
+    assert large[0][1].count("Aktivitet ") == 10  # all listed
+    assert large[0][1].count("Trygghet: 5") == 5  # a target, named by its indicator
+
+
+def _plan_with_everything(world, plan):
+    from decimal import Decimal
+
+    from effekt.indicators import services as indicator_services
+
+    office, admin = world.users["executive_office"], world.users["administrator"]
+    unit = f.OrganisationFactory(name="Enheten", kind="unit", parent=plan.organisation)
+    indicator = indicator_services.indicator_save(
+        user=office, data={"name": "Trygghet", "unit": "%", "higher_is_better": True}
+    )
+
+    def grow(count):
+        for _ in range(count):
+            goal = f.EffectGoalFactory(plan=plan, strategic_goals=world.goals[:2])
+            f.ActivityFactory(effect_goal=goal, responsible_unit=unit)
+            f.ActivityFactory(effect_goal=goal, responsible_unit=unit)
+            thread = f.CommentFactory(plan=plan, effect_goal=goal)
+            f.CommentFactory(plan=plan, effect_goal=goal, reply_to=thread)
+            indicator_services.target_save(
+                user=admin,
+                effect_goal=goal,
+                data={"indicator": indicator, "target_value": Decimal(5), "target_year": 2019},
+            )
+
+    return grow
+
+
+def test_the_admin_deletes_a_draft_plan_with_its_comments_as_the_pages_do(world, client_for):
+    """Nobody deletes a comment by itself, but a draft plan goes with its comments, in the admin
+    as on the plan's own delete page: the domain operation decides, not a check of every object
+    that goes with it. A plan that may not be deleted (adopted) is refused, one by one or
+    chosen in the list."""
+    from effekt.goals.models import Comment, Plan
+
+    admin = _staff(world.users["administrator"])
+    client = client_for(admin)
+    plan = f.PlanFactory(organisation=world.social, year=2017)
+    _plan_with_everything(world, plan)(2)
+    url = f"/admin/goals/plan/{plan.pk}/delete/"
+    page = client.get(url).content.decode()
+    assert "Comment by" in page or "Kommentar av" in page
+    assert "rättigheter" not in page and "permission" not in page
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not Plan.objects.filter(pk=plan.pk).exists() and not Comment.objects.exists()
+    assert ChangeRecord.objects.filter(
+        object_id=plan.pk, content_type__model="plan", action="delete", user=admin
+    ).exists()
+
+    adopted = f.PlanFactory(organisation=world.social, year=2018, status=Plan.Status.ADOPTED)
+    assert client.get(f"/admin/goals/plan/{adopted.pk}/delete/").status_code == 403
+    chosen = client.post(
+        "/admin/goals/plan/",
+        {"action": "delete_selected", "_selected_action": [adopted.pk]},
+    )
+    assert chosen.status_code == 200
+    assert "Kan inte ta bort" in chosen.content.decode()  # Django's "Cannot delete"
+    confirmed = client.post(
+        "/admin/goals/plan/",
+        {"action": "delete_selected", "_selected_action": [adopted.pk], "post": "yes"},
+    )
+    assert confirmed.status_code in (200, 403)
+    assert Plan.objects.filter(pk=adopted.pk).exists()

@@ -74,6 +74,7 @@ class Period(models.Model):
     """A follow-up period: the interim (delår) or the annual (helår) report of a year."""
 
     access_scope = access.SCOPE_MUNICIPAL
+    read_with = ("cycle",)  # what its name reads (admin_base._Collected)
 
     class Kind(models.TextChoices):
         INTERIM = "interim", _("Interim report")
@@ -124,6 +125,7 @@ class Report(models.Model):
     """One organisation's report for one period: assessments, analysis and assignment status."""
 
     access_scope = access.SCOPE_REPORT
+    read_with = ("organisation", "period__cycle")  # what its name reads (admin_base._Collected)
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -202,6 +204,7 @@ class GoalAssessment(models.Model):
     """A report's assessment of one effect goal (in an interim report: the forecast for the year)."""
 
     access_scope = access.SCOPE_REPORT
+    read_with = ("effect_goal",)  # what its name reads (admin_base._Collected)
 
     report = models.ForeignKey(
         Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="assessments"
@@ -260,6 +263,7 @@ class AssignmentReport(models.Model):
     """A report's word on one assignment the organisation received."""
 
     access_scope = access.SCOPE_REPORT
+    read_with = ("assignment",)  # what its name reads (admin_base._Collected)
 
     report = models.ForeignKey(
         Report,
@@ -310,6 +314,7 @@ class Compilation(models.Model):
     """
 
     access_scope = access.SCOPE_COMPILATION
+    read_with = ("period__cycle",)  # what its name reads (admin_base._Collected)
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -379,6 +384,7 @@ class StrategicGoalAnalysis(models.Model):
     """The executive office's analysis of one strategic goal in a compilation."""
 
     access_scope = access.SCOPE_COMPILATION
+    read_with = ("strategic_goal",)  # what its name reads (admin_base._Collected)
 
     compilation = models.ForeignKey(
         Compilation,
@@ -419,6 +425,7 @@ class Reminder(models.Model):
     """A reminder e-mail sent to an organisation that had not submitted its report."""
 
     access_scope = access.SCOPE_MUNICIPAL
+    read_with = ("organisation",)  # what its name reads (admin_base._Collected)
 
     period = models.ForeignKey(
         Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="reminders"

@@ -170,6 +170,7 @@ class Plan(models.Model):
     """One organisation's plan for one year (nämndplan, bolagsplan, förbundsplan)."""
 
     access_scope = access.SCOPE_PLAN
+    read_with = ("organisation",)  # what its name reads (admin_base._Collected)
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

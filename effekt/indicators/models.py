@@ -175,6 +175,7 @@ class Measurement(models.Model):
     """One value of a series for one year, with where it came from."""
 
     access_scope = access.SCOPE_INDICATOR
+    read_with = ("series",)  # what its name reads (admin_base._Collected)
 
     series = models.ForeignKey(
         Series, verbose_name=_("series"), on_delete=models.CASCADE, related_name="measurements"
@@ -212,6 +213,7 @@ class Target(models.Model):
     """An effect goal's measure: an indicator with a target ("from 62 % in 2018 to 74 % in 2019")."""
 
     access_scope = access.SCOPE_PLAN
+    read_with = ("indicator",)  # what its name reads (admin_base._Collected)
 
     effect_goal = models.ForeignKey(
         EffectGoal, verbose_name=_("effect goal"), on_delete=models.CASCADE, related_name="targets"
