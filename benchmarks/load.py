@@ -196,6 +196,7 @@ def data_counts():
     from django.contrib.auth import get_user_model
     from django.utils import translation
 
+    from effekt.core.models import ChangeRecord
     from effekt.followup.models import GoalAssessment, Report
     from effekt.goals.models import Activity, EffectGoal, Plan
     from effekt.indicators.models import Measurement, Series
@@ -211,6 +212,7 @@ def data_counts():
         GoalAssessment,
         Series,
         Measurement,
+        ChangeRecord,
     ]
     with translation.override("en"):
         return {str(m._meta.verbose_name_plural): m.objects.count() for m in counted}
@@ -296,6 +298,7 @@ def pages_and_headers(number_of_people=0):
         Page("compilation (draft, live)", f"/uppfoljning/sammanstallningar/{draft.pk}/", "office"),
         Page("compilation (adopted)", f"/uppfoljning/sammanstallningar/{adopted.pk}/", "office"),
         Page("indicator", f"/indikatorer/{indicator.pk}/", "office"),
+        Page("change log", "/historik/", "office"),
         Page(
             "public: adopted compilation", f"/offentligt/{adopted_year}/arsredovisning/", "public"
         ),

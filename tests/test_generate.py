@@ -3,6 +3,8 @@ the start page's coverage, and the health endpoints for load balancers."""
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
+from django.utils.translation import gettext
 
 from effekt.followup.models import Assessment, Compilation, GoalAssessment, Period, Report
 from effekt.goals import selectors
@@ -47,6 +49,47 @@ def test_generates_every_part_consistently(generated):
         assert compilation.snapshot["period"]["id"] == compilation.period_id
         assert compilation.snapshot["reports"]  # frozen with its accepted reports
     assert Compilation.objects.filter(status=Compilation.Status.DRAFT).count() == 1
+
+
+def test_generates_the_change_history_ten_years_of_work_leave(generated, client_for):
+    """Every plan, effect goal, activity, report, assessment and value has a history: created,
+    then changed by people who edit its organisation, and moved on in its workflow (adopted,
+    submitted, accepted), before the page that shows it."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from effekt.core.models import ChangeRecord
+    from effekt.goals.models import Activity, EffectGoal
+
+    for model in (Plan, EffectGoal, Activity, Report, GoalAssessment, Measurement):
+        kind = ContentType.objects.get_for_model(model)
+        created = ChangeRecord.objects.filter(content_type=kind, action=ChangeRecord.Action.CREATE)
+        assert created.count() == model.objects.exclude(**_unwritten(model)).count(), model
+    plan = Plan.objects.filter(status=Plan.Status.ADOPTED).order_by("pk").first()
+    history = ChangeRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(Plan), object_id=plan.pk
+    ).order_by("time")
+
+    def adopted_in(language):
+        with translation.override(language):
+            return gettext("Plan adopted")  # as plan_adopt says it
+
+    assert [r.action for r in history][0] == "create"
+    assert history.last().message in {adopted_in("sv"), adopted_in("en")}
+    editors = set(
+        RoleAssignment.objects.filter(organisation=plan.organisation).values_list(
+            "user__username", flat=True
+        )
+    )
+    assert {r.user_name for r in history} <= editors
+    assert all(r.changes() for r in history if r.action == "update")  # a value changed
+    office = client_for(_user(Role.EXECUTIVE_OFFICE))
+    page = office.get(f"/historik/goals.plan/{plan.pk}/").content.decode()
+    assert str(plan.organisation) in page and history.last().message in page
+
+
+def _unwritten(model):
+    """What no one has written yet: the blank assessments of untouched draft reports."""
+    return {"assessment": ""} if model is GoalAssessment else {}
 
 
 def test_refuses_a_database_that_has_data(generated):

@@ -85,10 +85,94 @@ def test_change_log_is_for_auditors_and_filters(world, client_for):
         user=world.users["executive_office"], term=world.term, data={"name": "Samhällsbygget"}
     )
     auditor = client_for(world.users["auditor"])
-    page = auditor.get("/historik/?user=organisation_editor")
-    assert [r.user_name for r in page.context["page"].object_list] == ["organisation_editor"]
-    assert auditor.get("/historik/?action=nonsense&page=abc").status_code == 200
+
+    def shown(query):
+        response = auditor.get(f"/historik/?{query}")
+        assert response.status_code == 200
+        return [(r.user_name, r.action) for r in response.context["page"].records]
+
+    assert shown("user=organisation_editor") == [("organisation_editor", "create")]
+    assert shown("user=executive_office&action=update") == [("executive_office", "update")]
+    assert shown("action=delete") == []
+    assert len(shown("action=nonsense&older=abc&newer=-1&from=never")) == 2  # all, newest first
     assert client_for(world.users["reader"]).get("/historik/").status_code == 403
+
+
+def test_the_change_log_finds_people_by_name_and_the_removed_by_user_name(world, client_for):
+    """The user filter matches every word against user names and names; someone since removed
+    is still found by the user name the log keeps."""
+    from django.contrib.auth import get_user_model
+
+    editor = world.users["organisation_editor"]
+    editor.first_name, editor.last_name = "Karin", "Lindqvist"
+    editor.save()
+    leaving = f.UserFactory(username="slutat.2017", first_name="Per", last_name="Lindqvist")
+    f.RoleAssignmentFactory(user=leaving, organisation=world.social, role="organisation_editor")
+    services.plan_create(user=editor, organisation=world.social, year=2017)
+    services.plan_create(user=leaving, organisation=world.social, year=2018)
+    get_user_model().objects.filter(pk=leaving.pk).delete()
+    auditor = client_for(world.users["auditor"])
+
+    def users(query):
+        page = auditor.get(f"/historik/?user={query}").context["page"]
+        return sorted({record.user_name for record in page.records})
+
+    assert users("karin") == ["organisation_editor"]
+    assert users("Karin Lindqvist") == ["organisation_editor"]
+    assert users("Lindqvist") == ["organisation_editor"]  # the other Lindqvist is removed
+    assert users("slutat.2017") == ["slutat.2017"]
+    assert users("Per Karin") == []
+
+
+def test_the_change_log_is_read_page_by_page_from_where_a_page_ends(world, client_for):
+    """120 changes, some at the same moment: going to older changes and back to newer ones shows
+    every change once, in the log's order (time, then id), 50 at a time; the date filter keeps
+    to its days (Swedish days) on every page."""
+    import datetime
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    plan = f.PlanFactory(organisation=world.social, year=2017)
+    start = timezone.make_aware(datetime.datetime(2017, 3, 1, 23, 30))
+    ChangeRecord.objects.bulk_create(
+        ChangeRecord(
+            time=start + datetime.timedelta(hours=n // 3),  # three at a time
+            user_name="organisation_editor",
+            action="update",
+            content_type=ContentType.objects.get_for_model(plan),
+            object_id=plan.pk,
+            object_repr=f"Ändring {n}",
+        )
+        for n in range(120)
+    )
+    order = list(ChangeRecord.objects.order_by("-time", "-id").values_list("pk", flat=True))
+    auditor = client_for(world.users["auditor"])
+
+    def page(query):
+        response = auditor.get(f"/historik/?{query}")
+        assert response.status_code == 200
+        found = response.context["page"]
+        return [r.pk for r in found.records], found.newer_than, found.older_than
+
+    first, newer, older = page("")
+    assert first == order[:50] and newer is None and older == order[49]
+    second, newer, older = page(f"older={older}")
+    assert second == order[50:100] and newer == order[50] and older == order[99]
+    third, newer, older = page(f"older={older}")
+    assert third == order[100:] and newer == order[100] and older is None
+    back, newer, older = page(f"newer={order[100]}")
+    assert back == order[50:100] and newer == order[50] and older == order[99]
+    back, newer, older = page(f"newer={newer}")
+    assert back == order[:50] and newer is None and older == order[49]
+    assert page("older=999999999")[0] == order[:50]  # no such record: the newest
+
+    # 2 March 2017 in Sweden: from 00:00 (the 2nd record, at 00:30) to 23:59 (the 72nd, 23:30)
+    day = [pk for pk in order if timezone.localdate(ChangeRecord.objects.get(pk=pk).time).day == 2]
+    assert len(day) == 72
+    shown, _newer, older = page("from=2017-03-02&to=2017-03-02")
+    rest, _newer, last = page(f"from=2017-03-02&to=2017-03-02&older={older}")
+    assert shown + rest == day and last is None
 
 
 def test_history_of_other_organisations_draft_is_hidden(world, client_for):

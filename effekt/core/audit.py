@@ -3,9 +3,11 @@
 import contextvars
 import datetime
 import decimal
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 
@@ -125,3 +127,52 @@ def history_of(obj):
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=obj.pk,
     ).select_related("content_type")
+
+
+@dataclass
+class LogPage:
+    """One page of the change log: its records (newest first) and the records to go on from,
+    towards newer and older changes (None where there are none)."""
+
+    records: list
+    newer_than: int | None  # show the changes newer than this record
+    older_than: int | None  # show the changes older than this record
+
+
+def log_page(records, *, older_than=None, newer_than=None, size=50) -> LogPage:
+    """A page of `records` (change records, filtered as wished) next to the record
+    `older_than` or `newer_than` (ids), else the newest.
+
+    A page is found by where it starts (time, then id, the log's order), not by its number: any
+    page costs as little as the first, however long the log (a log of ten years is hundreds of
+    thousands of records, and the 5,000th page by number took half a second), and no count of
+    the whole log is needed. An id that is no record shows the newest."""
+    cursor = older_than or newer_than
+    anchor = ChangeRecord.objects.only("time").filter(pk=cursor).first() if cursor else None
+    records = records.select_related("content_type")
+    if anchor is None:
+        found = list(records.order_by("-time", "-id")[: size + 1])
+        return LogPage(found[:size], None, found[size - 1].pk if len(found) > size else None)
+    if older_than:
+        found = list(
+            records.filter(time__lte=anchor.time)  # the index on time finds where to start
+            .filter(Q(time__lt=anchor.time) | Q(id__lt=anchor.pk))
+            .order_by("-time", "-id")[: size + 1]
+        )
+        shown = found[:size]
+        return LogPage(
+            shown,
+            shown[0].pk if shown else None,
+            shown[-1].pk if len(found) > size else None,
+        )
+    found = list(
+        records.filter(time__gte=anchor.time)
+        .filter(Q(time__gt=anchor.time) | Q(id__gt=anchor.pk))
+        .order_by("time", "id")[: size + 1]
+    )
+    shown = found[:size][::-1]
+    return LogPage(
+        shown,
+        shown[0].pk if len(found) > size else None,
+        shown[-1].pk if shown else None,
+    )

@@ -45,7 +45,12 @@ class ChangeRecord(models.Model):
         verbose_name = _("change record")
         verbose_name_plural = _("change records")
         ordering = ["-time", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "time"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "time"]),
+            # the change log filtered by what was done and by whom, newest first (core/audit.py)
+            models.Index(fields=["action", "time"], name="core_change_action_time"),
+            models.Index(fields=["user_name", "time"], name="core_change_user_name_time"),
+        ]
 
     def __str__(self):
         return f"{self.time:%Y-%m-%d %H:%M} {self.user_name} {self.action} {self.object_repr}"

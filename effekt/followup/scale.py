@@ -10,6 +10,8 @@ draft, and a third of its annual reports are drafts.
 
 import datetime
 
+from django.utils.translation import gettext
+
 from effekt.goals.models import Plan
 
 from . import selectors
@@ -130,6 +132,31 @@ def _reports(gen, period):
             )
     gen.bulk(GoalAssessment, assessments)
     gen.bulk(AssignmentReport, assignment_reports)
+    # the change log: each report written in the weeks before its deadline, row by row
+    started = period.ends_on - datetime.timedelta(days=30)
+    for status, message in (
+        (Status.ACCEPTED, gettext("Report accepted")),
+        (Status.SUBMITTED, gettext("Report submitted")),
+    ):
+        gen.history(
+            [report for report, _plan in rows if report.status == status],
+            organisation_of=lambda report: report.organisation_id,
+            created=lambda report: started,
+            changes=(2, 6),
+            transition=message,
+        )
+    gen.history(
+        [report for report, _plan in rows if report.status in (Status.DRAFT, Status.RETURNED)],
+        organisation_of=lambda report: report.organisation_id,
+        created=lambda report: started,
+        changes=(1, 4),
+    )
+    gen.history(
+        [row for row in assessments if row.assessment],
+        organisation_of=lambda row: row.report.organisation_id,
+        created=lambda row: started,
+        changes=(1, 3),
+    )
 
 
 def _compilations(gen, periods):

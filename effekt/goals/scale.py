@@ -9,6 +9,8 @@ is adopted except a tenth of the current year's.
 
 import datetime
 
+from django.utils.translation import gettext
+
 from .models import Activity, Assignment, EffectGoal, Plan, StrategicGoal, Term, Vision
 
 TERM_YEARS = 4
@@ -157,7 +159,37 @@ def _activities(gen, goals):
                     end_date=datetime.date(year, gen.rng.randint(start.month + 1, 12), 28),
                 )
             )
-    gen.bulk(Activity, activities)
+    return gen.bulk(Activity, activities)
+
+
+def _history(gen, plans, goals, activities):
+    """What a year's planning leaves in the change log: each plan written over the autumn and
+    adopted, its effect goals and activities written and changed by the organisation's editors
+    (an activity by its unit's)."""
+    year = plans[0].year
+    for plan_list, adopted in (
+        ([p for p in plans if p.status == Plan.Status.ADOPTED], gettext("Plan adopted")),
+        ([p for p in plans if p.status != Plan.Status.ADOPTED], ""),
+    ):
+        gen.history(
+            plan_list,
+            organisation_of=lambda plan: plan.organisation_id,
+            created=lambda plan: datetime.date(year - 1, 9, 1),
+            changes=(2, 6),
+            transition=adopted,
+        )
+    gen.history(
+        goals,
+        organisation_of=lambda goal: goal.plan.organisation_id,
+        created=lambda goal: datetime.date(year - 1, 9, 15),
+        changes=(1, 4),
+    )
+    gen.history(
+        activities,
+        organisation_of=lambda activity: activity.responsible_unit_id,
+        created=lambda activity: datetime.date(year - 1, 10, 1),
+        changes=(1, 3),
+    )
 
 
 def generate(gen):
@@ -170,7 +202,7 @@ def generate(gen):
         gen.report(f"Plans {year}…")
         plans = _plans(gen, year, previous)
         goals = _effect_goals(gen, plans, goals_before)
-        _activities(gen, goals)
+        _history(gen, plans, goals, _activities(gen, goals))
         previous = {plan.organisation_id: plan for plan in plans}
         goals_before = {(g.plan.organisation_id, g.number): g for g in goals}
         for plan in plans:

@@ -90,6 +90,12 @@ def _series(gen, indicators):
                 )
             )
     gen.bulk(Measurement, values)
+    gen.history(
+        values,
+        organisation_of=lambda value: value.series.indicator.owner_id,
+        created=lambda value: datetime.date(value.year + 1, 3, 1),
+        changes=(0, 1),
+    )
 
 
 def _targets(gen, indicators):

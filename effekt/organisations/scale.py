@@ -132,3 +132,7 @@ def generate(gen):
     gen.users_by_role = {}
     for user, (role, organisation) in zip(users, roles, strict=True):
         gen.users_by_role.setdefault(role, []).append((user, organisation))
+    gen.editors = {None: [user for user, _ in gen.users_by_role[Role.EXECUTIVE_OFFICE]]}
+    for role in (Role.ORGANISATION_EDITOR, Role.UNIT_EDITOR):
+        for user, organisation in gen.users_by_role.get(role, ()):
+            gen.editors.setdefault(organisation.pk, []).append(user)

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
@@ -5,12 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from effekt.core.audit import history_of
+from effekt.core.audit import history_of, log_page
 from effekt.core.models import ChangeRecord
 
 from . import access, throttling
@@ -62,24 +65,82 @@ def change_log(request):
                 "Only auditors, administrators and the executive office can read the whole change log."
             )
         )
-    records = ChangeRecord.objects.select_related("content_type")
+    records = ChangeRecord.objects.all()
     user_filter = request.GET.get("user", "").strip()
     if user_filter:
-        records = records.filter(user_name__icontains=user_filter)
+        records = records.filter(_by_person(user_filter))
     action = request.GET.get("action", "")
     if action in ChangeRecord.Action.values:
         records = records.filter(action=action)
-    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    first, last = _day(request.GET.get("from")), _day(request.GET.get("to"))
+    if first:
+        records = records.filter(time__gte=_start_of(first))
+    if last:
+        records = records.filter(time__lt=_start_of(last + datetime.timedelta(days=1)))
+    page = log_page(
+        records,
+        older_than=_record_id(request.GET.get("older")),
+        newer_than=_record_id(request.GET.get("newer")),
+        size=LOG_PAGE_SIZE,
+    )
     return render(
         request,
         "organisations/change_log.html",
         {
             "page": page,
+            "moved": bool(request.GET.get("older") or request.GET.get("newer")),
             "actions": ChangeRecord.Action.choices,
             "user_filter": user_filter,
             "action": action,
+            "first": first,
+            "last": last,
+            "size": LOG_PAGE_SIZE,
         },
     )
+
+
+LOG_PAGE_SIZE = 50
+
+
+def _by_person(text):
+    """The change log's user filter: the changes of the people whose user name or name contains
+    every word of `text`, and of the user name `text` itself (someone since removed stays in the
+    log by name).
+
+    A few people are read by person (the indexes by user and by user name), so that someone who
+    changed little is found at once in a log of hundreds of thousands of changes; many are read
+    in order of time, where they are soon found (given as a subquery, the database read the log
+    in order of time for one person too: a quarter of a second)."""
+    people = get_user_model().objects.all()
+    for word in text.split():
+        people = people.filter(
+            Q(username__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+        )
+    found = list(people.values_list("pk", flat=True)[: FEW_PEOPLE + 1])
+    if len(found) <= FEW_PEOPLE:
+        return Q(user__in=found) | Q(user_name=text)
+    return Q(user__in=people.values("pk")) | Q(user_name=text)
+
+
+FEW_PEOPLE = 100
+
+
+def _day(value):
+    """A date as the form sends it (2024-03-01), or None for anything else."""
+    try:
+        return datetime.date.fromisoformat(value or "")
+    except ValueError:
+        return None
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def _record_id(value):
+    return int(value) if value and value.isdigit() and len(value) < 19 else None
 
 
 def demo_logins():
