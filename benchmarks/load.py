@@ -198,7 +198,7 @@ def data_counts():
 
     from effekt.core.models import ChangeRecord
     from effekt.followup.models import GoalAssessment, Report
-    from effekt.goals.models import Activity, EffectGoal, Plan
+    from effekt.goals.models import Activity, Comment, EffectGoal, Plan
     from effekt.indicators.models import Measurement, Series
     from effekt.organisations.models import Organisation
 
@@ -208,6 +208,7 @@ def data_counts():
         Plan,
         EffectGoal,
         Activity,
+        Comment,
         Report,
         GoalAssessment,
         Series,

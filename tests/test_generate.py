@@ -49,6 +49,14 @@ def test_generates_every_part_consistently(generated):
         assert compilation.snapshot["period"]["id"] == compilation.period_id
         assert compilation.snapshot["reports"]  # frozen with its accepted reports
     assert Compilation.objects.filter(status=Compilation.Status.DRAFT).count() == 1
+    # the office's questions on the plans, answered by the organisations but some of this year's
+    from effekt.goals.models import Comment
+
+    questions = Comment.objects.filter(reply_to__isnull=True)
+    last_year = Plan.objects.order_by("-year").first().year
+    assert Comment.objects.filter(reply_to__in=questions).exists()
+    assert not questions.filter(plan__year__lt=last_year, replies__isnull=True).exists()
+    assert questions.filter(effect_goal__isnull=False).exists()
 
 
 def test_generates_the_change_history_ten_years_of_work_leave(generated, client_for):

@@ -4,14 +4,15 @@ A vision, four-year terms with eight strategic goals each, about 40 assignments 
 organisation's plan every year: 18 effect goals for the executive board and each board, 6 for
 companies and federations, with 3–7 activities each (about 5,000 effect goals and activities a
 year at scale 1). Each year's plan continues the previous one (predecessors set), and every plan
-is adopted except a tenth of the current year's.
+is adopted except a tenth of the current year's. The executive office asks about the plans and
+their effect goals, and the organisations answer (comments).
 """
 
 import datetime
 
 from django.utils.translation import gettext
 
-from .models import Activity, Assignment, EffectGoal, Plan, StrategicGoal, Term, Vision
+from .models import Activity, Assignment, Comment, EffectGoal, Plan, StrategicGoal, Term, Vision
 
 TERM_YEARS = 4
 STRATEGIC_GOALS = 8
@@ -162,6 +163,49 @@ def _activities(gen, goals):
     return gen.bulk(Activity, activities)
 
 
+def _dialogue(gen, plans, goals):
+    """The executive office's questions on the year's plans and effect goals (up to four threads
+    a plan), each answered by one of the organisation's editors, but a fifth of this year's."""
+    by_plan = {}
+    for goal in goals:
+        by_plan.setdefault(goal.plan_id, []).append(goal)
+    office = gen.editors[None]
+    questions, answers = [], []
+    for plan in plans:
+        editors = gen.editors.get(plan.organisation_id) or office
+        for _ in range(gen.rng.randint(0, 4)):
+            on_goal = by_plan.get(plan.pk) and gen.rng.random() < 0.7
+            author = gen.rng.choice(office)
+            question = Comment(
+                plan=plan,
+                effect_goal=gen.rng.choice(by_plan[plan.pk]) if on_goal else None,
+                author=author,
+                author_name=author.get_full_name(),
+                text=f"Hur ska ni {gen.rng.choice(VERBS_QUESTION)} {gen.words(2, 5)}?",
+            )
+            questions.append(question)
+            if plan.year < gen.last_year or gen.rng.random() < 0.8:
+                answers.append((question, gen.rng.choice(editors)))
+    gen.bulk(Comment, questions)
+    gen.bulk(
+        Comment,
+        [
+            Comment(
+                plan=question.plan,
+                effect_goal=question.effect_goal,
+                reply_to=question,
+                author=editor,
+                author_name=editor.get_full_name(),
+                text=gen.text(2),
+            )
+            for question, editor in answers
+        ],
+    )
+
+
+VERBS_QUESTION = ("mäta", "följa upp", "nå", "prioritera", "samordna")
+
+
 def _history(gen, plans, goals, activities):
     """What a year's planning leaves in the change log: each plan written over the autumn and
     adopted, its effect goals and activities written and changed by the organisation's editors
@@ -203,6 +247,7 @@ def generate(gen):
         plans = _plans(gen, year, previous)
         goals = _effect_goals(gen, plans, goals_before)
         _history(gen, plans, goals, _activities(gen, goals))
+        _dialogue(gen, plans, goals)
         previous = {plan.organisation_id: plan for plan in plans}
         goals_before = {(g.plan.organisation_id, g.number): g for g in goals}
         for plan in plans:
