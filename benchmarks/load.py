@@ -77,7 +77,7 @@ TRIVIAL = "trivial view (/health/live)"
 class Page:
     name: str
     path: str
-    who: str  # "office", "editor", "api" (the office's token) or "public"
+    who: str  # "office", "editor", "auditor" (reads everything), "api" (the office's token), "public"
     results: dict = field(default_factory=dict)  # (cache "off"/"on", connections) -> Result
     not_stored: bool = False  # with the cache on, the page was never served from it
     # cache mode -> the trivial view's req/s at the top level, measured just before the page's
@@ -299,7 +299,7 @@ def pages_and_headers(number_of_people=0):
         Page("compilation (draft, live)", f"/uppfoljning/sammanstallningar/{draft.pk}/", "office"),
         Page("compilation (adopted)", f"/uppfoljning/sammanstallningar/{adopted.pk}/", "office"),
         Page("indicator", f"/indikatorer/{indicator.pk}/", "office"),
-        Page("change log", "/historik/", "office"),
+        Page("change log", "/historik/", "auditor"),
         Page(
             "public: adopted compilation", f"/offentligt/{adopted_year}/arsredovisning/", "public"
         ),
@@ -316,6 +316,7 @@ def pages_and_headers(number_of_people=0):
         "public": browser,  # a first visit: no cookies
         "office": [*browser, f"Cookie: {sign_in(office)}"],
         "editor": [*browser, f"Cookie: {sign_in(editor)}"],
+        "auditor": [*browser, f"Cookie: {sign_in(office)}"],  # the office reads everything
         "api": ["X-Forwarded-Proto: https", "Accept-Encoding: gzip, deflate"]
         + [f"Authorization: Token {token.key}"],
     }
@@ -329,10 +330,10 @@ def pages_and_headers(number_of_people=0):
 def deadline_people(number_of_people, plan, report):
     from django.contrib.auth import get_user_model
 
-    from effekt.organisations.access import Action, can
+    from effekt.organisations.access import Action, can, grants_for
 
     if not number_of_people:
-        return {"office": [], "editor": [], "public": [], "api": []}
+        return {"office": [], "editor": [], "auditor": [], "public": [], "api": []}
     users = list(
         get_user_model()
         .objects.filter(is_active=True, role_assignments__isnull=False)
@@ -345,6 +346,8 @@ def deadline_people(number_of_people, plan, report):
     return {
         "office": [sign_in(user) for user in users],
         "editor": [sign_in(user) for user in board],
+        # the change log: those who read everything (administrators, the office, auditors)
+        "auditor": [sign_in(user) for user in users if grants_for(user).reads_everything],
         "public": [],
         "api": [],
     }
@@ -508,7 +511,7 @@ def first_requests(args, base, headers, people):
     requests each among five workers, two in three). After that, a save makes anew the pages that
     read what it wrote (the start pages of those who write reports and of the office)."""
     browser = [line for line in headers["office"] if not line.startswith("Cookie:")]
-    cookies = {cookie for who in ("office", "editor") for cookie in people[who]}
+    cookies = {cookie for who in ("office", "editor", "auditor") for cookie in people[who]}
     with ThreadPoolExecutor(max_workers=args.workers) as pool:
         statuses = set(
             pool.map(

@@ -94,7 +94,9 @@ def test_change_log_is_for_auditors_and_filters(world, client_for):
     assert shown("user=organisation_editor") == [("organisation_editor", "create")]
     assert shown("user=executive_office&action=update") == [("executive_office", "update")]
     assert shown("action=delete") == []
-    assert len(shown("action=nonsense&older=abc&newer=-1&from=never")) == 2  # all, newest first
+    everything = "action=nonsense&older=abc&newer=-1&from=never&to=9999-12-31"
+    assert len(shown(everything)) == 2  # all, newest first
+    assert len(shown("older=%C2%B2&from=0001-01-01&to=2017-13-01")) == 2
     assert client_for(world.users["reader"]).get("/historik/").status_code == 403
 
 

@@ -128,11 +128,13 @@ FEW_PEOPLE = 100
 
 
 def _day(value):
-    """A date as the form sends it (2024-03-01), or None for anything else."""
+    """A date as the form sends it (2024-03-01), or None for anything else (a year the log
+    cannot hold included)."""
     try:
-        return datetime.date.fromisoformat(value or "")
+        day = datetime.date.fromisoformat(value or "")
     except ValueError:
         return None
+    return day if 1900 <= day.year <= 2999 else None
 
 
 def _start_of(day):
@@ -140,7 +142,7 @@ def _start_of(day):
 
 
 def _record_id(value):
-    return int(value) if value and value.isdigit() and len(value) < 19 else None
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 def demo_logins():
