@@ -94,6 +94,10 @@ def test_change_log_is_for_auditors_and_filters(world, client_for):
     assert shown("user=organisation_editor") == [("organisation_editor", "create")]
     assert shown("user=executive_office&action=update") == [("executive_office", "update")]
     assert shown("action=delete") == []
+    assert (
+        "Inga ändringar matchar filtret."
+        in auditor.get("/historik/?action=delete").content.decode()
+    )
     everything = "action=nonsense&older=abc&newer=-1&from=never&to=9999-12-31"
     assert len(shown(everything)) == 2  # all, newest first
     assert len(shown("older=%C2%B2&from=0001-01-01&to=2017-13-01")) == 2
@@ -168,6 +172,8 @@ def test_the_change_log_is_read_page_by_page_from_where_a_page_ends(world, clien
     back, newer, older = page(f"newer={newer}")
     assert back == order[:50] and newer is None and older == order[49]
     assert page("older=999999999")[0] == order[:50]  # no such record: the newest
+    assert "Senaste ändringarna" in auditor.get(f"/historik/?older={order[49]}").content.decode()
+    assert "Senaste ändringarna" not in auditor.get("/historik/?older=abc").content.decode()
 
     # 2 March 2017 in Sweden: from 00:00 (the 2nd record, at 00:30) to 23:59 (the 72nd, 23:30)
     day = [pk for pk in order if timezone.localdate(ChangeRecord.objects.get(pk=pk).time).day == 2]

@@ -77,18 +77,16 @@ def change_log(request):
         records = records.filter(time__gte=_start_of(first))
     if last:
         records = records.filter(time__lt=_start_of(last + datetime.timedelta(days=1)))
-    page = log_page(
-        records,
-        older_than=_record_id(request.GET.get("older")),
-        newer_than=_record_id(request.GET.get("newer")),
-        size=LOG_PAGE_SIZE,
-    )
+    older_than = _record_id(request.GET.get("older"))
+    newer_than = _record_id(request.GET.get("newer"))
+    page = log_page(records, older_than=older_than, newer_than=newer_than, size=LOG_PAGE_SIZE)
     return render(
         request,
         "organisations/change_log.html",
         {
             "page": page,
-            "moved": bool(request.GET.get("older") or request.GET.get("newer")),
+            "moved": bool(older_than or newer_than),  # not on the newest page: a way back
+            "filtered": bool(user_filter or action in ChangeRecord.Action.values or first or last),
             "actions": ChangeRecord.Action.choices,
             "user_filter": user_filter,
             "action": action,
