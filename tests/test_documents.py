@@ -13,6 +13,7 @@ from decimal import Decimal
 import docx
 import pytest
 from django.conf import settings
+from django.template.defaultfilters import linebreaksbr
 from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
@@ -513,6 +514,78 @@ def test_download_links_for_the_pages():
         "/offentligt/2018/arsredovisning/sammanstallning.pdf",
         "/offentligt/2018/arsredovisning/sammanstallning.docx",
     ]
+
+
+# --- printed from HTML that is also XML ------------------------------------------------------
+
+
+def _tree(element):
+    """An element's tree as WeasyPrint reads it: tags, attributes and texts (white space between
+    elements aside; the XML namespace declaration is not an attribute)."""
+
+    def text(value):
+        return re.sub(r"\s+", " ", value or "").strip()
+
+    attributes = {k: v for k, v in element.attrib.items() if not k.endswith("}xmlns")}
+    return (
+        element.tag,
+        attributes,
+        re.sub(r"/\*(<!\[CDATA\[|\]\]>)?\*/", "", text(element.text)).strip(),  # the style's
+        text(element.tail),
+        [_tree(child) for child in element],
+    )
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_every_document_is_parsed_as_xml_into_the_tree_html_parsing_gives(
+    world, year, office, language, monkeypatch
+):
+    """The print templates make well-formed XML (parsed by expat, a fortieth of the time of the
+    HTML parser), and the tree is the one the HTML parser makes of the same text; a text XML
+    will not take is parsed as HTML."""
+    import tinyhtml5
+    import weasyprint
+
+    from effekt.documents import content, pdf
+
+    def parsed_as_html(text):
+        with monkeypatch.context() as patched:
+            parsed = []
+            patched.setattr(
+                weasyprint.tinyhtml5, "parse", lambda *a, **k: parsed.append(1) or html(*a, **k)
+            )
+            return pdf._parsed(text), bool(parsed)
+
+    html = tinyhtml5.parse
+
+    indicator = indicator_services.indicator_save(
+        user=office, data={"name": "Nöjdare Enköping", "unit": "%", "council_number": 10}
+    )
+    for year_, value in [(2015, "50.5"), (2016, "52"), (2017, "51.5")]:
+        indicator_services.measurement_set(
+            user=office, series=indicator.series.get(), year=year_, value=value
+        )
+    plan = goal_selectors.plan_detail(plan_id=year["plan"].pk)
+    adopted = _adopt(year["compilation"], office)
+    with translation.override(language):
+        documents = [
+            content.plan_document(plan),
+            content.report_document(year["report"]),
+            content.compilation_document(adopted),
+        ]
+        texts = [pdf.html(document) for document in documents]
+    assert "<svg" in texts[-1]  # a chart
+    lines = linebreaksbr("Två rader\noch <b>fet</b> & 5 < 6")  # as _paragraphs.html writes them
+    texts.append(texts[1].replace("</p>", f"{lines}</p>", 1))
+    for text in texts:
+        parsed, as_html = parsed_as_html(text)
+        assert not as_html
+        assert _tree(parsed.etree_element) == _tree(html(text, namespace_html_elements=False))
+
+    control = texts[0].replace("</h1>", "\x01</h1>", 1)  # no XML may hold it
+    parsed, as_html = parsed_as_html(control)
+    assert as_html
+    assert "\x01" in "".join(parsed.etree_element.itertext())
 
 
 # --- a printed PDF is kept under the hash of its HTML ---------------------------------------
