@@ -588,6 +588,39 @@ def test_every_document_is_parsed_as_xml_into_the_tree_html_parsing_gives(
     assert "\x01" in "".join(parsed.etree_element.itertext())
 
 
+MANY_SCRIPTS = """<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"/><style>
+p { font-family: "Liberation Sans", "DejaVu Sans", sans-serif; hyphens: auto; }
+.serif { font-family: "DejaVu Serif", serif; font-size: 13pt; letter-spacing: 0.05em; }
+.cut { width: 30mm; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+</style></head><body>
+<h1>Måluppfyllelse – AVA Tj Yo ff fi “citat” 1 234,5 kr</h1>
+<p>Välfärdsförvaltningens effektmål: fler unga vuxna går från försörjningsstöd till arbete,
+och färre barn placeras utanför hemmet. Kostnadsutvecklingen hölls inom budget.</p>
+<p class="serif">Sjuksköterskornas arbetsmiljöundersökning visade förbättringar år 2025.</p>
+<p>Combining: e\u0301 a\u0308 o\u0323\u0302; Arabic: مرحبا بالعالم; Hebrew: שלום עולם</p>
+<p>No font has it: \ue000 \U0001f600; zero width: a\u200bb\u200dc</p>
+<p class="cut">En mycket lång rad som inte får plats i sin ruta</p>
+</body></html>"""
+
+
+def test_lines_are_drawn_to_the_byte_as_weasyprint_draws_them(world, year, office, monkeypatch):
+    """engine.py draws a line's glyphs faster than WeasyPrint; the PDF is the same to the byte,
+    for a whole compilation and for what WeasyPrint draws itself (glyphs no font has, marks
+    placed above or below, right-to-left text, a line cut short with an ellipsis)."""
+    from weasyprint.draw import text as draw_text
+
+    from effekt.documents import content, engine, pdf
+
+    assert draw_text.draw_first_line is engine._fast_draw_first_line  # installed
+    with translation.override("sv"):
+        compilation = pdf.html(content.compilation_document(year["compilation"]))
+    for text in (compilation, MANY_SCRIPTS):
+        faster = pdf._print_here(text)
+        monkeypatch.setattr(draw_text, "draw_first_line", engine._draw_first_line)
+        assert pdf._print_here(text) == faster
+        monkeypatch.undo()
+
+
 # --- a printed PDF is kept under the hash of its HTML ---------------------------------------
 
 

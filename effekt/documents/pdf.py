@@ -20,8 +20,6 @@ import os
 import signal
 import threading
 import traceback
-import types
-import zlib
 from contextlib import contextmanager
 from xml.etree import ElementTree
 
@@ -33,40 +31,11 @@ from django.utils.translation import gettext as _
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 import cssselect2  # noqa: E402
-import pydyf  # noqa: E402
 import weasyprint  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
-from . import kept  # noqa: E402
+from . import engine, kept  # noqa: E402, F401 -- engine: faster printing, once imported
 from .content import Document  # noqa: E402
-
-
-def _page_references(pdf) -> tuple:
-    """pydyf's `PDF.page_references`, the same tuple, built once per number of pages.
-
-    WeasyPrint's tagging asks for it once per tagged box, and pydyf rebuilds the tuple of every
-    page each time: for the whole municipality's compilation (270 pages, 40,000 boxes) that was a
-    tenth of the printing time. The pages are only ever appended, so their number says whether
-    the tuple is still right."""
-    kids = pdf.pages["Kids"]
-    cached = pdf.__dict__.get("_effekt_page_references")
-    if cached is None or cached[0] != len(kids):
-        cached = (len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
-        pdf.__dict__["_effekt_page_references"] = cached
-    return cached[1]
-
-
-def _compressobj(level=-1, *args, **kwargs):
-    """zlib's `compressobj` at its default level 6 where pydyf asks for 9.
-
-    pydyf packs every page's content stream at level 9: for the whole municipality's compilation
-    that took half a second, where level 6 takes a tenth of a second for a PDF about 5 % larger."""
-    return zlib.compressobj(min(level, 6) if level >= 0 else level, *args, **kwargs)
-
-
-if pydyf.__version__ == "0.13.0":  # the version this mirrors; another one keeps its own
-    pydyf.PDF.page_references = property(_page_references)
-    pydyf.zlib = types.SimpleNamespace(compress=zlib.compress, compressobj=_compressobj)
 
 CONTENT_TYPE = "application/pdf"
 
