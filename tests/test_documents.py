@@ -581,6 +581,14 @@ def test_every_document_is_parsed_as_xml_into_the_tree_html_parsing_gives(
         parsed, as_html = parsed_as_html(text)
         assert not as_html
         assert _tree(parsed.etree_element) == _tree(html(text, namespace_html_elements=False))
+    if language == "sv":  # printed both ways: the same PDF to the byte
+        printed = [pdf._print_here(text) for text in texts]
+        with monkeypatch.context() as patched:
+            patched.setattr(pdf.ElementTree, "fromstring", lambda *a: pdf.ElementTree.XML("<"))
+            assert [pdf._print_here(text) for text in texts] == printed
+    # the contents' links lead to places in the PDF (not to a file "file://#summary")
+    links = pdf._parsed(texts[-1]).render().write_pdf(uncompressed_pdf=True)
+    assert b"/Dest (summary)" in links and b"/URI" not in links
 
     control = texts[0].replace("</h1>", "\x01</h1>", 1)  # no XML may hold it
     parsed, as_html = parsed_as_html(control)
@@ -619,6 +627,34 @@ def test_lines_are_drawn_to_the_byte_as_weasyprint_draws_them(world, year, offic
         monkeypatch.setattr(draw_text, "draw_first_line", engine._draw_first_line)
         assert pdf._print_here(text) == faster
         monkeypatch.undo()
+
+
+def test_threads_of_one_process_print_as_one_thread_prints(monkeypatch):
+    """A threaded server prints in its own process: threads printing at once get the PDFs one
+    thread gets (WeasyPrint in several threads at once measured some glyphs wrong)."""
+    import threading
+
+    from effekt.documents import pdf
+
+    monkeypatch.setattr(pdf, "_worked_here", True)  # as in a threaded server: no child
+    texts = [
+        MANY_SCRIPTS.replace("Liberation Sans", font)
+        for font in ("Liberation Sans", "DejaVu Sans", "DejaVu Serif", "Liberation Serif")
+    ]
+    alone = [pdf._print(text) for text in texts]
+    printed = {}
+
+    def prints(n):
+        for round_ in range(3):
+            printed[n, round_] = pdf._print(texts[n % len(texts)])
+
+    threads = [threading.Thread(target=prints, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(printed) == 24
+    assert all(pdf_ == alone[n % len(texts)] for (n, _round), pdf_ in printed.items())
 
 
 # --- a printed PDF is kept under the hash of its HTML ---------------------------------------

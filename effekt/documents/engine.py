@@ -104,8 +104,9 @@ def _fast_draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix
     for changed, pango_font, glyph_item, glyphs, widths, x_offsets in runs:
         if changed is not None:
             font, font_size = changed
-            if parts:
-                stream.show_text("".join(parts))
+            written = "".join(parts)
+            if written:  # as WeasyPrint: not when a run had no glyphs
+                stream.show_text(written)
             parts = []
             stream.set_font_size(font.hash, font_size)
             fragments = font.__dict__.setdefault("_effekt_fragments", {}).setdefault(font_size, {})

@@ -20,7 +20,7 @@ import os
 import signal
 import threading
 import traceback
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from xml.etree import ElementTree
 
 from django.template.loader import render_to_string
@@ -82,6 +82,10 @@ def html(document: Document) -> str:
                 {**indicator, "by_year": _by_year(indicator)}
                 for indicator in document.body.get("indicators", [])
             ],
+            "meta": {  # XML, unlike HTML, would read a line break in an attribute as a space
+                "author": " ".join(document.municipality.split()),
+                "description": " ".join(str(document.cover_subtitle).split()),
+            },
             "css": {
                 "municipality": css_string(document.municipality),
                 "title": css_string(document.title),
@@ -131,31 +135,36 @@ def _parsed(text: str) -> HTML:
 
     WeasyPrint parses HTML with tinyhtml5, in Python: for the whole municipality's compilation
     (700 kB, 9,000 elements) that took 0.6 s of a 10 s print (on a slow hour), where Python's
-    XML parser (expat, in C) takes 0.02 s. The PDF is the same to the byte. The print templates are written so that what they
+    XML parser (expat, in C) takes 0.02 s. The print templates are written so that what they
     make is also well-formed XML giving the same tree (void elements closed, the style sheet in
-    a commented CDATA section, tables with their row groups; tests/test_documents.py compares
-    the two trees for every kind of document). Django's `linebreaksbr` writes `<br>`, which is
+    a commented CDATA section, tables with their row groups, no line breaks or tabs in
+    attributes, which XML would make spaces); tests/test_documents.py prints every kind of
+    document both ways and compares the bytes. Django's `linebreaksbr` writes `<br>`, which is
     closed here: everything from the data is escaped, so no `<br>` is anything but the filter's.
     Whatever XML will not take (a control character in a text, say) is parsed as HTML, as
     before. This builds WeasyPrint's `HTML` as its own `__init__` does after parsing, so it is
-    done only for the version it mirrors."""
+    done only for the version it mirrors.
+
+    Either way the base URL is "/": WeasyPrint would make it a file URL ("file:////"), against
+    which the links within the document (the contents, "#summary") became links to a file that
+    opens nothing, where against "/" they stay links to places in the PDF."""
+    root = None
     if weasyprint.__version__ == "70.0":
-        try:
+        with suppress(ElementTree.ParseError):
             # our own templates' text: the data in it is escaped, so it holds no declarations
             root = ElementTree.fromstring(text.replace("<br>", "<br/>"))  # noqa: S314
-        except ElementTree.ParseError:
-            pass
-        else:
-            document = HTML.__new__(HTML)
-            document.base_url = "/"
-            document.url_fetcher = _no_fetching
-            document.media_type = "print"
-            document.wrapper_element = cssselect2.ElementWrapper.from_html_root(
-                root, content_language=None
-            )
-            document.etree_element = document.wrapper_element.etree_element
-            return document
-    return HTML(string=text, url_fetcher=_no_fetching, base_url="/")
+    if root is None:
+        document = HTML(string=text, url_fetcher=_no_fetching, base_url="/")
+    else:
+        document = HTML.__new__(HTML)
+        document.url_fetcher = _no_fetching
+        document.media_type = "print"
+        document.wrapper_element = cssselect2.ElementWrapper.from_html_root(
+            root, content_language=None
+        )
+        document.etree_element = document.wrapper_element.etree_element
+    document.base_url = "/"
+    return document
 
 
 def _print_here(text: str) -> bytes:
@@ -249,12 +258,18 @@ def _die_with(parent):
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
+_one_print_at_a_time = threading.Lock()
+
+
 def _print(text: str) -> bytes:
     def printed():
         # in a child the collector is off already and stays off; printed here (a threaded
         # server), the document and its boxes are unreachable once this returns, before the
-        # collector is back on: its first collection frees their cycles, not keeps them
-        with _collector_paused():
+        # collector is back on: its first collection frees their cycles, not keeps them.
+        # Threads of one process print one at a time: WeasyPrint printing in several at once
+        # measured some glyphs wrong (Pango's fonts are shared), and one at a time costs no
+        # throughput, the printing being Python that holds the interpreter's lock anyway.
+        with _one_print_at_a_time, _collector_paused():
             return _print_here(text)
 
     return in_child(printed)
