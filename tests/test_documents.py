@@ -608,23 +608,35 @@ och färre barn placeras utanför hemmet. Kostnadsutvecklingen hölls inom budge
 <p>Combining: e\u0301 a\u0308 o\u0323\u0302; Arabic: مرحبا بالعالم; Hebrew: שלום עולם</p>
 <p>No font has it: \ue000 \U0001f600; zero width: a\u200bb\u200dc</p>
 <p class="cut">En mycket lång rad som inte får plats i sin ruta</p>
+<p lang="en">English <a href="#x" style="text-decoration: underline">underlined</a> and
+<span style="font-variant: small-caps; font-feature-settings: 'tnum'">Small 0123</span>,
+<span lang="fi">Suomi on kaunis maa</span> <span style="direction: rtl">rtl</span></p>
+<p id="x" style="font-style: italic; font-weight: bold; font-stretch: condensed">Kursiv</p>
+<p dir="rtl">(1) abc, def! שלום (2)</p>
+<p lang="sr" class="serif" style="font-style: italic">бгдпт</p><p lang="ru" class="serif">бгдпт</p>
 </body></html>"""
 
 
-def test_lines_are_drawn_to_the_byte_as_weasyprint_draws_them(world, year, office, monkeypatch):
-    """engine.py draws a line's glyphs faster than WeasyPrint; the PDF is the same to the byte,
-    for a whole compilation and for what WeasyPrint draws itself (glyphs no font has, marks
-    placed above or below, right-to-left text, a line cut short with an ellipsis)."""
+def test_documents_are_printed_to_the_byte_as_weasyprint_prints_them(
+    world, year, office, monkeypatch
+):
+    """engine.py sets up Pango's layouts and draws a line's glyphs faster than WeasyPrint; the
+    PDF is the same to the byte, for a whole compilation and for what WeasyPrint does itself
+    (glyphs no font has, marks placed above or below, right-to-left text, a line cut short with
+    an ellipsis, underlined links, other languages, font features)."""
     from weasyprint.draw import text as draw_text
+    from weasyprint.text import line_break
 
     from effekt.documents import content, engine, pdf
 
     assert draw_text.draw_first_line is engine._fast_draw_first_line  # installed
+    assert line_break.Layout.setup is engine._fast_setup
     with translation.override("sv"):
         compilation = pdf.html(content.compilation_document(year["compilation"]))
     for text in (compilation, MANY_SCRIPTS):
         faster = pdf._print_here(text)
         monkeypatch.setattr(draw_text, "draw_first_line", engine._draw_first_line)
+        monkeypatch.setattr(line_break.Layout, "setup", engine._setup)
         assert pdf._print_here(text) == faster
         monkeypatch.undo()
 
