@@ -258,3 +258,39 @@ def test_indicator_page_hides_targets_in_other_organisations_drafts(world, offic
         .get(indicator.get_absolute_url())
         .content.decode()
     )
+
+
+def test_a_chart_of_known_width_draws_each_series_as_one_polyline():
+    """Printed (the width known), a chart is the same chart in pixels of that width: each
+    series one polyline through the points the per-cent chart joins with a line per pair."""
+    import re
+
+    from effekt.indicators.charts import line_chart
+
+    chart = {
+        "chart_id": "c",
+        "title": "Nöjdare Enköping",
+        "description": "Andel nöjda",
+        "lines": [
+            ("Enköping", [(2015, Decimal("50.5")), (2016, None), (2017, Decimal("52"))]),
+            ("Riket", [(2015, Decimal("48")), (2016, Decimal("49")), (2017, Decimal("51"))]),
+        ],
+        "breaks": [2016],
+    }
+    wide, printed = line_chart(**chart), line_chart(**chart, width=600)
+    assert 'viewBox="0 0 600 ' in printed and "viewBox" not in wide
+    assert "<polyline" not in wide
+    polylines = re.findall(r'<polyline points="([^"]+)"', printed)
+    assert len(polylines) == 2 and '<line x1="0"' in printed  # the legend's lines stay
+    for points, series in zip(polylines, ("#0b3d66", "#8a4b00"), strict=True):
+        segments = re.findall(
+            rf'<line x1="([\d.]+)%" y1="([\d.]+)" x2="([\d.]+)%" y2="([\d.]+)" stroke="{series}"',
+            wide,
+        )
+        expected = [(segments[0][0], segments[0][1])] + [(x2, y2) for _x, _y, x2, y2 in segments]
+        drawn = [tuple(map(float, p.split(","))) for p in points.split()]
+        assert len(drawn) == len(expected)
+        for (x, y), (share, y_) in zip(drawn, expected, strict=True):
+            assert abs(x - float(share) * 6) < 0.1 and y == float(y_)  # 100 % = 600 px
+    # every other position in pixels of the width: the grid, the years, the break, the markers
+    assert not re.search(r'(x|x1|x2|cx)="[\d.]+%"', printed)

@@ -32,6 +32,10 @@ from effekt.organisations.models import Organisation
 # The label is always printed in the cell too: the colour never carries the meaning alone.
 FILLS = {"green": "8CCB8F", "yellow": "FFD966", "red": "F4A3A3", "none": "E3E3E3"}
 
+# px: the width of a chart in the PDF, the text's width on an A4 page with print.css's margins
+# (210 - 25 - 20 mm = 165 mm at 96 px an inch); the Word file draws its own (chart_png.py)
+PRINTED_CHART_WIDTH = 624
+
 
 @dataclass(frozen=True)
 class Mark:
@@ -634,6 +638,7 @@ def _indicators(year):
                     lines=lines,
                     unit=indicator.unit,
                     breaks=breaks,
+                    width=PRINTED_CHART_WIDTH,
                 ),
                 "lines": lines,
                 "breaks": breaks,
