@@ -641,6 +641,23 @@ def test_documents_are_printed_to_the_byte_as_weasyprint_prints_them(
         monkeypatch.undo()
 
 
+@needs_pdftotext
+def test_a_document_fetches_nothing_and_prints_on_without_it(tmp_path):
+    """No image, style sheet or font is fetched, over the network or from the disk: the image
+    is left out for its text, and the print goes on."""
+    from effekt.documents import pdf
+
+    text = MANY_SCRIPTS.replace(
+        "</h1>",
+        '</h1><img src="https://example.org/logo.png" alt="Kommunens logotyp"/>'
+        '<img src="file:///etc/hostname" alt="En fil"/>'
+        '<link rel="stylesheet" href="https://example.org/print.css"/>',
+    )
+    printed = pdf._print_here(text)
+    assert "Kommunens logotyp" in pdf_text(printed, tmp_path)
+    assert "En fil" in pdf_text(printed, tmp_path)
+
+
 def test_threads_of_one_process_print_as_one_thread_prints(monkeypatch):
     """A threaded server prints in its own process: threads printing at once get the PDFs one
     thread gets (WeasyPrint in several threads at once measured some glyphs wrong)."""

@@ -33,6 +33,7 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 import cssselect2  # noqa: E402
 import weasyprint  # noqa: E402
 from weasyprint import HTML  # noqa: E402
+from weasyprint.urls import URLFetcher  # noqa: E402
 
 from . import engine, kept  # noqa: E402, F401 -- engine: faster printing, once imported
 from .content import Document  # noqa: E402
@@ -61,8 +62,17 @@ def page_counter_css() -> str:
     return literal.replace(number, '" counter(page) "').replace(total, '" counter(pages) "')
 
 
-def _no_fetching(url, *args, **kwargs):
-    raise ValueError(f"documents fetch nothing: {url}")
+class _NoFetching(URLFetcher):
+    """Documents fetch nothing (every style is inline, the charts are inline SVG): a URL is
+    refused, and WeasyPrint leaves out what it pointed to (an image shows its text instead)
+    and prints on. A fetcher WeasyPrint's way, an object it can ask how to take a refusal (a
+    plain function made every refusal an AttributeError that stopped the print)."""
+
+    def fetch(self, url, headers=None):
+        raise ValueError(f"documents fetch nothing: {url}")
+
+
+_no_fetching = _NoFetching()
 
 
 def _by_year(indicator: dict) -> list:

@@ -168,9 +168,9 @@ def line_chart(*, chart_id, title, description, lines, unit="", targets=(), brea
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         coords = [(x(yr), y(float(v))) for yr, v in pts if v is not None]
         if width and len(coords) > 1:
-            points = " ".join(f"{at(cx)},{cy:.1f}" for cx, cy in coords)
+            path = " ".join(f"{at(cx)},{cy:.1f}" for cx, cy in coords)
             parts.append(
-                f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2.5" '
+                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5" '
                 f'stroke-linejoin="round"{dash_attr}/>'
             )
         else:
