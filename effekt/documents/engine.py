@@ -4,8 +4,9 @@ compilation).
 
 Each change replaces a function of theirs with one doing the same work faster, and is made only
 for the version it mirrors: another version keeps its own. pdf.py imports this module before
-it prints anything. tests/test_documents.py prints documents with and without the changes and
-compares the PDFs.
+it prints anything. tests/test_documents.py prints documents with WeasyPrint's own setup and
+drawing and with these and compares the bytes (pydyf's packing at level 6 changes the bytes,
+not what the PDF shows).
 """
 
 import types
